@@ -1,0 +1,46 @@
+# Two entry points: `make run` (gateway + simulated camera network, UI on :8080)
+# and `make test` (lint, types, every test). Both set themselves up from scratch.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SYSTEM_PYTHON ?= python3
+# Debian packages: GStreamer's RTSP server (the simulator and the "real server" in tests),
+# ffmpeg/ffprobe (benchmark peer, clip checks), Chromium (browser tests).
+APT_PACKAGES := python3 python3-venv python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp \
+	gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad \
+	gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-tools ffmpeg chromium
+
+.PHONY: run test lint typecheck pytest system-deps setup clean
+
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing system packages:" $$missing; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	fi
+
+$(STAMP): pyproject.toml | system-deps
+	$(SYSTEM_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+setup: system-deps $(STAMP)
+
+run: setup
+	$(VENV)/bin/vgateway run --config camera_configs/demo.yaml --simulate
+
+lint: setup
+	$(VENV)/bin/ruff check vgateway detectors tests bench
+
+typecheck: setup
+	$(VENV)/bin/mypy
+
+pytest: setup
+	$(PY) -m pytest -q -ra
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache var

@@ -1,0 +1,1 @@
+"""Detector plugins: frames in, detections out. Knows nothing of vgateway."""

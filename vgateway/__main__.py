@@ -1,0 +1,3 @@
+from vgateway.cli import main
+
+main()
