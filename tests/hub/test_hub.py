@@ -1,0 +1,114 @@
+"""The hub's fan-out rules, with synthetic packets (no network)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from fractions import Fraction
+
+import pytest
+
+from vgateway.hub import Hub, StreamKey, SubscriptionClosed
+from vgateway.media import MediaPacket, StreamInfo
+
+INFO = StreamInfo("h264", 640, 352, Fraction(1, 90000))
+
+
+def packet(i: int, gop: int = 10) -> MediaPacket:
+    return MediaPacket(
+        data=bytes([i % 256]) * 100,
+        pts=i * 3600,
+        dts=i * 3600,
+        time_base=INFO.time_base,
+        keyframe=i % gop == 0,
+        wallclock=time.time(),
+        info=INFO,
+    )
+
+
+def test_new_subscriber_starts_at_cached_keyframe() -> None:
+    stream = Hub().stream("cam001", "sub")
+    stream.begin_epoch(INFO)
+    for i in range(25):  # keyframes at 0, 10, 20
+        stream.publish(packet(i))
+    sub = stream.subscribe("viewer")
+    first = sub.get_blocking(0)
+    assert first is not None and first.keyframe and first.pts == 20 * 3600
+    assert len(sub) == 4  # 21..24 follow without waiting for the next GOP
+
+
+def test_gop_cache_cleared_on_new_epoch() -> None:
+    stream = Hub().stream("cam001", "sub")
+    stream.begin_epoch(INFO)
+    stream.publish(packet(0))
+    stream.begin_epoch(INFO)
+    assert stream.cached_gop() == []
+
+
+def test_slow_subscriber_skips_to_next_keyframe_and_others_get_everything() -> None:
+    stream = Hub().stream("cam001", "sub")
+    stream.begin_epoch(INFO)
+    slow = stream.subscribe("slow", maxlen=5)
+    fast = stream.subscribe("fast", maxlen=1000)
+    for i in range(1, 41):  # ends on a keyframe (40)
+        stream.publish(packet(i))
+        fast_packet = fast.get_blocking(0)
+        assert fast_packet is not None and fast_packet.pts == i * 3600
+    assert slow.skips >= 1 and slow.dropped > 0
+    drained = []
+    while (p := slow.get_blocking(0)) is not None:
+        drained.append(p)
+    assert drained[0].keyframe, "after a skip the consumer resumes on a keyframe"
+    assert [p.pts for p in drained] == sorted(p.pts for p in drained if p.pts is not None)
+
+
+def test_publish_never_blocks_on_a_consumer_that_stopped_reading() -> None:
+    stream = Hub().stream("cam001", "sub")
+    stream.begin_epoch(INFO)
+    stream.subscribe("stuck", maxlen=10)
+    started = time.perf_counter()
+    for i in range(20_000):
+        stream.publish(packet(i))
+    # generous: the point is that it finishes at all, not how fast
+    assert time.perf_counter() - started < 10
+
+
+async def test_async_consumer_is_woken_from_another_thread() -> None:
+    stream = Hub().stream("cam001", "sub")
+    stream.begin_epoch(INFO)
+    sub = stream.subscribe("async")
+
+    def produce() -> None:
+        for i in range(30):
+            stream.publish(packet(i))
+            time.sleep(0.001)
+
+    threading.Thread(target=produce).start()
+    got = [await asyncio.wait_for(sub.get(), 5) for _ in range(30)]
+    assert [p.pts for p in got] == [i * 3600 for i in range(30)]
+    sub.close()
+    with pytest.raises(SubscriptionClosed):
+        await sub.get()
+
+
+async def test_close_wakes_a_waiting_consumer() -> None:
+    sub = Hub().subscribe("cam001", "sub", "waiter")
+    task = asyncio.create_task(sub.get())
+    await asyncio.sleep(0.01)
+    sub.close()
+    with pytest.raises(SubscriptionClosed):
+        await asyncio.wait_for(task, 2)
+
+
+def test_demand_listener_sees_subscriber_counts() -> None:
+    hub = Hub()
+    seen: list[tuple[StreamKey, int]] = []
+    hub.set_demand_listener(lambda key, n: seen.append((key, n)))
+    a = hub.subscribe("cam002", "main", "a")
+    b = hub.subscribe("cam002", "main", "b")
+    a.close()
+    a.close()  # idempotent
+    b.close()
+    key = StreamKey("cam002", "main")
+    assert seen == [(key, 1), (key, 2), (key, 1), (key, 0)]

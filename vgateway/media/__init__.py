@@ -1,0 +1,8 @@
+"""Encoded media as it flows through the gateway: packets and stream descriptions.
+
+Owns the value types shared by ingest, hub, relay and recording. Consumes nothing; emits nothing.
+"""
+
+from vgateway.media.packet import MediaPacket, StreamInfo
+
+__all__ = ["MediaPacket", "StreamInfo"]
