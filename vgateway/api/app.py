@@ -1,0 +1,75 @@
+"""The application factory. All wiring of long-lived services happens in `lifespan`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from vgateway import __version__
+from vgateway.api import cameras, metrics
+from vgateway.api.services import Services
+from vgateway.config import NetworkConfig
+from vgateway.errors import GatewayError
+from vgateway.health.history import StateHistory
+from vgateway.hub import Hub
+from vgateway.ingest.manager import IngestManager
+from vgateway.redact import redact_text
+from vgateway.storage import create_db_engine
+
+log = logging.getLogger(__name__)
+
+WEB_DIR = Path(__file__).resolve().parents[2] / "web"
+
+
+def create_app(config: NetworkConfig, *, base_dir: Path | None = None) -> FastAPI:
+    """Build the gateway app for a validated network config.
+
+    `base_dir` anchors relative paths of the config (database, data dir); default: cwd.
+    """
+    base = base_dir or Path.cwd()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_db_engine(config.gateway.database_url, base)
+        history = StateHistory(engine)
+        hub = Hub()
+        ingest = IngestManager(config, hub, on_change=history.record)
+        app.state.services = Services(
+            config=config, engine=engine, hub=hub, ingest=ingest, history=history
+        )
+        history.start()
+        ingest.start()
+        log.info("gateway up: %d cameras in %d towns", len(config.cameras), len(config.towns))
+        try:
+            yield
+        finally:
+            ingest.stop()
+            hub.close()
+            history.stop()
+            engine.dispose()
+            log.info("gateway stopped")
+
+    app = FastAPI(
+        title="vgateway",
+        version=__version__,
+        description="视频监控接入网关 — video-surveillance integration gateway",
+        lifespan=lifespan,
+    )
+
+    @app.exception_handler(GatewayError)
+    async def gateway_error(_request: Request, exc: GatewayError) -> JSONResponse:
+        return JSONResponse(
+            {"error": exc.code, "detail": redact_text(str(exc))}, status_code=exc.status
+        )
+
+    app.include_router(cameras.router)
+    app.include_router(metrics.router)
+    if (WEB_DIR / "index.html").is_file():
+        app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
+    return app

@@ -1,0 +1,174 @@
+"""Camera list, detail with health and history, and JPEG snapshots."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from vgateway.api.schemas import (
+    CameraDetailOut,
+    CameraOut,
+    GatewayHealthOut,
+    StateChangeOut,
+    StreamHealthOut,
+    TownOut,
+)
+from vgateway.api.services import Services, get_services
+from vgateway.config import Camera
+from vgateway.errors import BadRequest, NotFound, Unavailable
+from vgateway.health import CameraState
+from vgateway.hub import StreamKey
+from vgateway.snapshot import SnapshotUnavailable, jpeg_snapshot
+
+router = APIRouter(prefix="/api", tags=["cameras"])
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def _camera_out(services: Services, camera: Camera) -> CameraOut:
+    streams = []
+    for role in camera.streams:
+        key = StreamKey(camera.id, role.value)
+        view = services.ingest.health[key].view()
+        stream = services.hub.get(*key)
+        streams.append(
+            StreamHealthOut(
+                stream=view.stream,
+                state=view.state,
+                since=view.since,
+                codec=view.codec,
+                resolution=view.resolution,
+                browser_playable=view.browser_playable,
+                fps=view.fps,
+                bitrate_bps=view.bitrate_bps,
+                keyframe_interval_s=view.keyframe_interval_s,
+                last_error=view.last_error,
+                last_error_at=view.last_error_at,
+                uptime_s=view.uptime_s,
+                reconnects=view.reconnects,
+                upstream_sessions=int(services.ingest.upstream_running(key)),
+                subscribers=stream.subscriber_count if stream else 0,
+            )
+        )
+    town = services.config.town(camera.town)
+    return CameraOut(
+        id=camera.id,
+        name=camera.name,
+        name_en=camera.name_en,
+        town=camera.town,
+        town_name=town.name,
+        department=camera.department,
+        location=camera.location,
+        area_type=camera.area_type,
+        lat=camera.coordinates.lat,
+        lon=camera.coordinates.lon,
+        tags=list(camera.tags),
+        shared_with=list(camera.shared_with),
+        enabled=camera.enabled,
+        state=services.ingest.camera_state(camera.id),
+        streams=streams,
+    )
+
+
+def _find(services: Services, camera_id: str) -> Camera:
+    try:
+        return services.config.camera(camera_id)
+    except KeyError:
+        raise NotFound(f"no camera with id {camera_id!r}") from None
+
+
+@router.get("/cameras", response_model=list[CameraOut], summary="List cameras")
+def list_cameras(
+    services: ServicesDep,
+    town: Annotated[str | None, Query(description="town id; shared cameras included")] = None,
+    tag: Annotated[str | None, Query(description="only cameras with this tag")] = None,
+    state: Annotated[CameraState | None, Query(description="only cameras in this state")] = None,
+) -> list[CameraOut]:
+    cameras = list(services.config.cameras)
+    if town is not None:
+        try:
+            services.config.town(town)
+        except KeyError:
+            raise NotFound(f"no town with id {town!r}") from None
+        cameras = services.config.cameras_visible_to_town(town)
+    if tag is not None:
+        cameras = [c for c in cameras if tag in c.tags]
+    if state is not None:
+        cameras = [c for c in cameras if services.ingest.camera_state(c.id) == state]
+    return [_camera_out(services, c) for c in cameras]
+
+
+@router.get("/cameras/{camera_id}", response_model=CameraDetailOut, summary="One camera")
+async def get_camera(
+    services: ServicesDep,
+    camera_id: str,
+    history: Annotated[int, Query(ge=0, le=1000, description="state changes to include")] = 50,
+) -> CameraDetailOut:
+    camera = _find(services, camera_id)
+    changes = await asyncio.to_thread(services.history.list, camera_id, history)
+    base = _camera_out(services, camera)
+    return CameraDetailOut(
+        **base.model_dump(),
+        history=[
+            StateChangeOut(
+                stream=c.stream, state=c.state, previous=c.previous, at=c.at, error=c.error
+            )
+            for c in changes
+        ],
+    )
+
+
+@router.get(
+    "/cameras/{camera_id}/snapshot.jpg",
+    summary="JPEG of the latest picture",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}}}, 503: {"description": "no picture yet"}},
+)
+async def snapshot(
+    services: ServicesDep,
+    camera_id: str,
+    stream: Annotated[str | None, Query(description="main or sub; default: primary")] = None,
+) -> Response:
+    camera = _find(services, camera_id)
+    role = stream or services.ingest.primary_key(camera.id).role
+    if role not in {r.value for r in camera.streams}:
+        raise BadRequest(f"camera {camera_id} has no {role!r} stream")
+    hub_stream = services.hub.get(camera.id, role)
+    packets = hub_stream.cached_gop() if hub_stream else []
+    try:
+        jpeg = await asyncio.to_thread(jpeg_snapshot, packets)
+    except SnapshotUnavailable as exc:
+        raise Unavailable(f"camera {camera_id}: {exc}") from None
+    return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
+
+
+@router.get("/towns", response_model=list[TownOut], summary="Towns with camera counts")
+def list_towns(services: ServicesDep) -> list[TownOut]:
+    out = []
+    for town in services.config.towns:
+        cameras = [c for c in services.config.cameras if c.town == town.id]
+        online = sum(services.ingest.camera_state(c.id) == CameraState.ONLINE for c in cameras)
+        out.append(
+            TownOut(
+                id=town.id,
+                name=town.name,
+                name_en=town.name_en,
+                kind=town.kind,
+                cameras=len(cameras),
+                online=online,
+            )
+        )
+    return out
+
+
+@router.get("/health", response_model=GatewayHealthOut, summary="Gateway health summary")
+def gateway_health(services: ServicesDep) -> GatewayHealthOut:
+    states = Counter(services.ingest.camera_state(c.id).value for c in services.config.cameras)
+    return GatewayHealthOut(
+        status="ok",
+        cameras=len(services.config.cameras),
+        online=states.get(CameraState.ONLINE.value, 0),
+        states=dict(states),
+    )

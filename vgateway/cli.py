@@ -1,0 +1,160 @@
+"""The `vgateway` command line: run the gateway, run the camera simulator, check config."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from vgateway.logs import configure_logging
+
+app = typer.Typer(
+    help="vgateway — 视频监控接入网关: RTSP ingest, live relay, detection and evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+log = logging.getLogger("vgateway")
+
+ConfigOption = Annotated[
+    Path,
+    typer.Option(
+        "--config",
+        "-c",
+        help="Camera network YAML (see camera_configs/README.md).",
+        exists=False,
+        dir_okay=False,
+    ),
+]
+SecretsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--secrets", help="KEY=value file whose values fill ${KEY} in the config (passwords)."
+    ),
+]
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+@app.command()
+def run(
+    config: ConfigOption = Path("camera_configs/demo.yaml"),
+    secrets: SecretsOption = None,
+    host: Annotated[str | None, typer.Option(help="Listen address (default: from config).")] = None,
+    port: Annotated[int | None, typer.Option(help="HTTP port (default: from config).")] = None,
+    simulate: Annotated[
+        bool,
+        typer.Option(
+            "--simulate/--no-simulate",
+            help="Also start the camera simulator serving every camera of the config "
+            "on 127.0.0.1:8554 (for the demo network).",
+        ),
+    ] = False,
+    log_level: Annotated[
+        str | None, typer.Option(help="DEBUG, INFO, WARNING or ERROR (default: from config).")
+    ] = None,
+) -> None:
+    """Run the gateway: ingest every camera, serve the API and UI (OpenAPI at /docs)."""
+    import uvicorn
+
+    from vgateway.api.app import create_app
+    from vgateway.config import ConfigError, load_config
+
+    try:
+        network = load_config(config, secrets_file=secrets)
+    except ConfigError as exc:
+        _fail(f"invalid configuration:\n{exc}")
+        return
+    configure_logging(log_level or network.gateway.log_level)
+    simulator = None
+    if simulate:
+        from vgateway.simulator.client import SimulatorProcess
+
+        simulator = SimulatorProcess(cameras=len(network.cameras), port=8554, control_port=8555)
+        log.info("starting the camera simulator (%d cameras)", len(network.cameras))
+        simulator.start(timeout=120)
+    try:
+        uvicorn.run(
+            create_app(network, base_dir=Path.cwd()),
+            host=host or network.gateway.host,
+            port=port or network.gateway.port,
+            log_config=None,
+        )
+    finally:
+        if simulator is not None:
+            simulator.stop()
+
+
+@app.command()
+def simulate(
+    cameras: Annotated[int, typer.Option(min=1, max=512, help="Number of cameras.")] = 119,
+    port: Annotated[int, typer.Option(help="RTSP port cameras are served on.")] = 8554,
+    control_port: Annotated[int, typer.Option(help="HTTP port of the fault-control API.")] = 8555,
+    media_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder of H.264 clips to loop (default ../shared/media/videos; "
+            "a generated pattern when absent)."
+        ),
+    ] = None,
+    codec: Annotated[
+        list[str] | None,
+        typer.Option(help="Per-camera codec override, e.g. --codec cam005=h265 (h264|h265|mpeg4)."),
+    ] = None,
+) -> None:
+    """Serve N simulated RTSP cameras (rtsp://127.0.0.1:PORT/camNNN/{main,sub}).
+
+    Faults are injected through the control API: PUT /cameras/{id}/fault with
+    {"mode": "ok|down|stall|garble|truncate|hangup_describe|garbage"}.
+    """
+    from vgateway.simulator.runner import SimulatorOptions, run_simulator
+
+    configure_logging("INFO")
+    codecs: dict[str, str] = {}
+    for item in codec or []:
+        camera_id, sep, name = item.partition("=")
+        if not sep or name not in ("h264", "h265", "mpeg4"):
+            _fail(f"--codec {item!r}: expected CAMERA=h264|h265|mpeg4")
+        codecs[camera_id] = name
+    options = SimulatorOptions(
+        cameras=cameras,
+        port=port,
+        control_port=control_port,
+        codecs=codecs,
+        **({"media_dir": media_dir} if media_dir is not None else {}),
+    )
+    run_simulator(options)
+
+
+@app.command("check-config")
+def check_config(
+    paths: Annotated[list[Path], typer.Argument(help="Config files to validate.")],
+    secrets: SecretsOption = None,
+) -> None:
+    """Validate config files; list every error (file:line: field: message), exit 1 if any."""
+    from vgateway.config import load_config
+    from vgateway.config.check import check_config as collect
+    from vgateway.config.check import summarize
+
+    issues = collect(paths, secrets_file=secrets)
+    if issues:
+        for issue in issues:
+            typer.echo(str(issue), err=True)
+        typer.echo(f"{len(issues)} error(s)", err=True)
+        raise typer.Exit(1)
+    for path in paths:
+        typer.echo(f"{path}: OK")
+        typer.echo(summarize(load_config(path, secrets_file=secrets)))
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
