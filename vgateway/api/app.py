@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from vgateway import __version__
 from vgateway.api import cameras, metrics
+from vgateway.api.component import Component
 from vgateway.api.services import Services
 from vgateway.config import NetworkConfig
 from vgateway.errors import GatewayError
@@ -33,6 +34,8 @@ def create_app(config: NetworkConfig, *, base_dir: Path | None = None) -> FastAP
     `base_dir` anchors relative paths of the config (database, data dir); default: cwd.
     """
     base = base_dir or Path.cwd()
+    # Feature components, in start order. Wiring of a new feature is one line here.
+    components: list[Component] = []
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -45,10 +48,19 @@ def create_app(config: NetworkConfig, *, base_dir: Path | None = None) -> FastAP
         )
         history.start()
         ingest.start()
-        log.info("gateway up: %d cameras in %d towns", len(config.cameras), len(config.towns))
+        started: list[Component] = []
         try:
+            for component in components:
+                started.append(component)
+                await component.start(app, app.state.services)
+            log.info("gateway up: %d cameras in %d towns", len(config.cameras), len(config.towns))
             yield
         finally:
+            for component in reversed(started):
+                try:
+                    await component.stop()
+                except Exception:
+                    log.exception("component %s failed to stop cleanly", component.name)
             ingest.stop()
             hub.close()
             history.stop()
@@ -70,6 +82,9 @@ def create_app(config: NetworkConfig, *, base_dir: Path | None = None) -> FastAP
 
     app.include_router(cameras.router)
     app.include_router(metrics.router)
+    for component in components:
+        for router in component.routers():
+            app.include_router(router)
     if (WEB_DIR / "index.html").is_file():
         app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
     return app
