@@ -57,5 +57,8 @@ def create_db_engine(database_url: str, base_dir: Path | None = None) -> Engine:
     engine = create_engine(url, pool_pre_ping=True)
     if url.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    from vgateway.storage.schema import load_all_tables
+
+    load_all_tables()
     metadata.create_all(engine)
     return engine

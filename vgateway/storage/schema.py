@@ -1,0 +1,13 @@
+"""Imports every module that defines tables, so `metadata` is complete before create_all.
+
+Feature packages define their tables in their own `tables.py` on `vgateway.storage.db.metadata`
+and add one import line here.
+"""
+
+from __future__ import annotations
+
+import vgateway.storage.db  # noqa: F401  (camera_state_events)
+
+
+def load_all_tables() -> None:
+    """Nothing to do at call time: importing this module imported every table module."""
