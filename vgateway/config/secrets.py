@@ -16,11 +16,13 @@ from vgateway.config.yamlsource import SourceTree
 # `$${` is an escaped literal `${`; `${NAME}` a reference; any other `${` is malformed.
 _REFERENCE = re.compile(r"\$\$\{|\$\{([^}]*)\}|\$\{")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_MALFORMED = "malformed ${...} reference (write ${NAME}, or $${ for a literal '${')"
 
 
-def substitute(text: str, lookup: Mapping[str, str]) -> tuple[str, list[str]]:
-    """Replace references in one string; returns the result and its problems (no values)."""
-    problems: list[str] = []
+def substitute(text: str, lookup: Mapping[str, str]) -> tuple[str, list[str], list[str]]:
+    """Replace references in one string: (result, unset variable names, malformed-use messages)."""
+    missing: list[str] = []
+    malformed: list[str] = []
 
     def replace(match: re.Match[str]) -> str:
         token = match.group(0)
@@ -28,27 +30,32 @@ def substitute(text: str, lookup: Mapping[str, str]) -> tuple[str, list[str]]:
             return "${"
         name = match.group(1)
         if name is None or not _NAME.fullmatch(name):
-            problems.append("malformed ${...} reference (write ${NAME}, or $${ for a literal '${')")
+            malformed.append(_MALFORMED)
             return token
         if name not in lookup:
-            problems.append(
-                f"environment variable '{name}' is not set "
-                "(export it or put it in the secrets file)"
-            )
+            missing.append(name)
             return token
         return lookup[name]
 
-    return _REFERENCE.sub(replace, text), problems
+    return _REFERENCE.sub(replace, text), missing, malformed
 
 
 def substitute_tree(tree: SourceTree, lookup: Mapping[str, str]) -> list[ConfigIssue]:
-    """Substitute every string value of the tree in place; one issue per unresolved reference."""
+    """Substitute every string value of the tree in place.
+
+    An unset variable is one issue at its first use (with a count), not one per camera:
+    a missing department password would otherwise bury everything else under 90 lines.
+    """
     issues: list[ConfigIssue] = []
+    unset: dict[str, tuple[FieldPath, int]] = {}
 
     def walk(value: Any, path: FieldPath) -> Any:
         if isinstance(value, str):
-            result, problems = substitute(value, lookup)
-            issues.extend(tree.issue(path, problem) for problem in problems)
+            result, missing, malformed = substitute(value, lookup)
+            issues.extend(tree.issue(path, problem) for problem in malformed)
+            for name in missing:
+                first, count = unset.get(name, (path, 0))
+                unset[name] = (first, count + 1)
             return result
         if isinstance(value, dict):
             for key in value:
@@ -59,6 +66,13 @@ def substitute_tree(tree: SourceTree, lookup: Mapping[str, str]) -> list[ConfigI
         return value
 
     tree.data = walk(tree.data, ())
+    for name, (path, count) in unset.items():
+        uses = f"; used {count} times, first here" if count > 1 else ""
+        message = (
+            f"environment variable '{name}' is not set{uses} "
+            "(export it or add it to the secrets file)"
+        )
+        issues.append(tree.issue(path, message))
     return issues
 
 
