@@ -48,6 +48,8 @@ def _camera_out(services: Services, camera: Camera) -> CameraOut:
                 last_error_at=view.last_error_at,
                 uptime_s=view.uptime_s,
                 reconnects=view.reconnects,
+                packets=view.packets,
+                last_packet_at=view.last_packet_at,
                 upstream_sessions=int(services.ingest.upstream_running(key)),
                 subscribers=stream.subscriber_count if stream else 0,
             )

@@ -21,6 +21,8 @@ class StreamHealthOut(BaseModel):
     last_error_at: float | None
     uptime_s: float | None
     reconnects: int
+    packets: int = Field(description="packets received since start")
+    last_packet_at: float | None = Field(description="unix time of the latest packet")
     upstream_sessions: int = Field(description="upstream connections open for this stream (0/1)")
     subscribers: int = Field(description="consumers reading this stream from the hub")
 
