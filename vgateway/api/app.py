@@ -20,6 +20,7 @@ from vgateway.errors import GatewayError
 from vgateway.health.history import StateHistory
 from vgateway.hub import Hub
 from vgateway.ingest.manager import IngestManager
+from vgateway.layouts import LayoutsComponent
 from vgateway.redact import redact_text
 from vgateway.storage import create_db_engine
 
@@ -35,7 +36,7 @@ def create_app(config: NetworkConfig, *, base_dir: Path | None = None) -> FastAP
     """
     base = base_dir or Path.cwd()
     # Feature components, in start order. Wiring of a new feature is one line here.
-    components: list[Component] = []
+    components: list[Component] = [LayoutsComponent()]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

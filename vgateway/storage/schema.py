@@ -7,6 +7,7 @@ and add one import line here.
 from __future__ import annotations
 
 import vgateway.storage.db  # noqa: F401  (camera_state_events)
+from vgateway.layouts import tables as layouts_tables  # noqa: F401  (wall_layouts)
 
 
 def load_all_tables() -> None:
