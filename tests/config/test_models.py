@@ -53,6 +53,8 @@ def test_camera_defaults_and_always_on() -> None:
         camera(streams={"main": {"url": "rtsp://h/1", "always_on": True, "transport": "udp"}})
     )
     assert pinned.is_always_on(StreamRole.main)
+    main_only = Camera.model_validate(camera(streams={"main": {"url": "rtsp://h/1"}}))
+    assert main_only.is_always_on(StreamRole.main)  # the only stream feeds analytics
     assert pinned.streams[StreamRole.main].transport is Transport.udp
 
 

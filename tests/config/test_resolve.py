@@ -85,3 +85,11 @@ def test_directive_must_be_a_string(write: Write, valid_yaml: str) -> None:
         ConfigError, match=r"net.yaml:1:\d+: stream_url_template: must be a non-empty"
     ):
         load_config(path, env={"CAM_PW": "x"})
+
+
+def test_misspelt_directive_gets_a_hint(write: Write, valid_yaml: str) -> None:
+    path = write("net.yaml", "extend: base.yaml\n" + valid_yaml)
+    with pytest.raises(
+        ConfigError, match=r"net.yaml:1:1: extend: unknown key 'extend' \(did you mean 'extends'"
+    ):
+        load_config(path, env={"CAM_PW": "x"})

@@ -53,7 +53,7 @@ class StreamConfig(BaseModel):
     always_on: bool | None = Field(
         default=None,
         description="Keep the stream pulled with no viewers; None: sub streams always on "
-        "(analytics read them), main streams on demand.",
+        "(analytics read them), main streams on demand unless the camera has no sub.",
     )
 
     def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
@@ -120,9 +120,12 @@ class Camera(BaseModel):
         return streams
 
     def is_always_on(self, role: StreamRole) -> bool:
-        """Whether a stream is pulled with no viewers (explicit setting, else sub yes, main no)."""
+        """Whether a stream is pulled with no viewers: its explicit setting, else yes for the
+        sub stream, and for main only when there is no sub (it then feeds analytics)."""
         explicit = self.streams[role].always_on
-        return explicit if explicit is not None else role is StreamRole.sub
+        if explicit is not None:
+            return explicit
+        return role is StreamRole.sub or StreamRole.sub not in self.streams
 
 
 class NetworkConfig(BaseModel):

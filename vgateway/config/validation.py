@@ -9,6 +9,7 @@ from typing import Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from vgateway.config.errors import ConfigIssue, FieldPath
+from vgateway.config.resolve import DIRECTIVES
 from vgateway.config.yamlsource import SourceTree
 
 # Pydantic's wording for a few common errors, restated for people editing YAML.
@@ -51,6 +52,8 @@ def _message(error: Any) -> str:
 
 def _unknown_key(root: type[BaseModel], loc: FieldPath) -> str:
     allowed = _allowed_keys(root, loc[:-1])
+    if len(loc) == 1:
+        allowed += DIRECTIVES
     message = f"unknown key '{loc[-1]}'"
     if allowed:
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
