@@ -90,3 +90,12 @@ def test_generator_reproduces_committed_file() -> None:
     finally:
         del sys.modules[spec.name]
     assert text == (CONFIGS / "district.yaml").read_text(encoding="utf-8")
+
+
+def test_readme_example_is_valid(tmp_path: Path) -> None:
+    readme = (CONFIGS / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"```yaml\n(.*?)```", readme, re.S)
+    assert match is not None
+    path = tmp_path / "example.yaml"
+    path.write_text(match.group(1), encoding="utf-8")
+    assert check_config([path], env={"CAM_PASSWORD_JIAOJING": "x"}) == []
