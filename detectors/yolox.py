@@ -1,0 +1,173 @@
+"""YOLOX object detector on ONNX Runtime (COCO 80 classes): the default detector."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict, Field
+
+from ._onnx import model_version, open_session, require_file
+from .base import Detection, DetectorConfigError, DetectorError, Frame, check_frame
+from .coco_names import COCO_CLASSES
+from .registry import Factory
+
+FloatArray = npt.NDArray[np.float32]
+
+_PAD_VALUE = 114  # YOLOX was trained with grey letterbox padding
+_STRIDES = (8, 16, 32)
+
+
+class YoloxOptions(BaseModel):
+    """Options of the `yolox` detector type."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: Path = Field(description="YOLOX .onnx file (input `images` NCHW BGR 0..255)")
+    score_threshold: float = Field(
+        default=0.3, ge=0.0, le=1.0, description="min objectness x class"
+    )
+    nms_iou: float = Field(default=0.45, gt=0.0, le=1.0, description="IoU above which boxes merge")
+    classes: list[str] | None = Field(
+        default=None, description="keep only these class names (None: all classes)"
+    )
+    threads: int = Field(default=1, ge=1, le=64, description="onnxruntime intra-op threads")
+
+
+def _load_class_names(model: Path, count: int) -> tuple[str, ...]:
+    """Names from coco_classes.txt beside the model, else the built-in COCO list."""
+    names_file = model.with_name("coco_classes.txt")
+    if names_file.is_file():
+        names = tuple(line.strip() for line in names_file.read_text(encoding="utf-8").splitlines())
+        names = tuple(name for name in names if name)
+    else:
+        names = COCO_CLASSES
+    if len(names) != count:
+        raise DetectorConfigError(
+            f"{model}: the model predicts {count} classes but "
+            f"{names_file if names_file.is_file() else 'the built-in list'} names {len(names)}"
+        )
+    return names
+
+
+def _grids(height: int, width: int) -> tuple[FloatArray, FloatArray]:
+    """Per-anchor (x, y) grid offsets and strides, in YOLOX's output order."""
+    grids, strides = [], []
+    for stride in _STRIDES:
+        ys, xs = np.meshgrid(np.arange(height // stride), np.arange(width // stride), indexing="ij")
+        grid = np.stack((xs, ys), axis=-1).reshape(-1, 2)
+        grids.append(grid)
+        strides.append(np.full((grid.shape[0], 1), stride))
+    return (
+        np.concatenate(grids).astype(np.float32),
+        np.concatenate(strides).astype(np.float32),
+    )
+
+
+class YoloxDetector:
+    """Letterbox -> ONNX -> grid decode -> class-aware NMS -> boxes in frame pixels."""
+
+    type = "yolox"
+
+    def __init__(self, options: YoloxOptions) -> None:
+        require_file(options.model)
+        self._options = options
+        self._session: Any = open_session(options.model, options.threads)
+        model_input = self._session.get_inputs()[0]
+        self._input_name: str = model_input.name
+        batch, _channels, height, width = model_input.shape
+        if not isinstance(height, int) or not isinstance(width, int):
+            raise DetectorConfigError(
+                f"{options.model}: input size must be fixed, got {height}x{width}"
+            )
+        self._size = (height, width)
+        self._fixed_batch = batch == 1
+        outputs = self._session.get_outputs()[0].shape
+        self.class_names = _load_class_names(options.model, int(outputs[-1]) - 5)
+        self._grid, self._stride = _grids(height, width)
+        if self._grid.shape[0] != outputs[1]:
+            raise DetectorConfigError(
+                f"{options.model}: {outputs[1]} outputs do not match strides {_STRIDES}"
+            )
+        self._keep: npt.NDArray[np.bool_] | None = None
+        if options.classes is not None:
+            unknown = sorted(set(options.classes) - set(self.class_names))
+            if unknown:
+                raise DetectorConfigError(
+                    f"yolox: unknown class names {unknown}; known: {', '.join(self.class_names)}"
+                )
+            self._keep = np.isin(np.array(self.class_names), options.classes)
+        self.version = model_version(options.model)
+
+    def _letterbox(self, frame: Frame) -> tuple[FloatArray, float]:
+        height, width = self._size
+        ratio = min(height / frame.shape[0], width / frame.shape[1])
+        new_w, new_h = round(frame.shape[1] * ratio), round(frame.shape[0] * ratio)
+        canvas = np.full((height, width, 3), _PAD_VALUE, dtype=np.uint8)
+        canvas[:new_h, :new_w] = cv2.resize(frame, (new_w, new_h), interpolation=cv2.INTER_LINEAR)
+        return canvas.transpose(2, 0, 1).astype(np.float32), ratio
+
+    def _decode(self, raw: FloatArray, ratio: float, shape: tuple[int, ...]) -> list[Detection]:
+        scores_all = raw[:, 4:5] * raw[:, 5:]
+        if self._keep is not None:
+            scores_all = scores_all * self._keep
+        class_ids = scores_all.argmax(axis=1)
+        scores = scores_all[np.arange(len(class_ids)), class_ids]
+        mask = scores >= self._options.score_threshold
+        if not mask.any():
+            return []
+        raw, class_ids, scores = raw[mask], class_ids[mask], scores[mask]
+        centre = (raw[:, :2] + self._grid[mask]) * self._stride[mask]
+        size = np.exp(raw[:, 2:4]) * self._stride[mask]
+        xywh = np.concatenate((centre - size / 2, size), axis=1) / ratio
+        keep = cv2.dnn.NMSBoxesBatched(
+            xywh.tolist(),
+            scores.tolist(),
+            class_ids.tolist(),
+            self._options.score_threshold,
+            self._options.nms_iou,
+        )
+        height, width = shape[:2]
+        found = []
+        for index in np.asarray(keep, dtype=np.int64).reshape(-1):
+            x, y, w, h = xywh[index]
+            box = (
+                float(max(0.0, x)),
+                float(max(0.0, y)),
+                float(min(width, x + w)),
+                float(min(height, y + h)),
+            )
+            class_id = int(class_ids[index])
+            found.append(Detection(self.class_names[class_id], class_id, float(scores[index]), box))
+        found.sort(key=lambda d: -d.score)
+        return found
+
+    def detect(self, frame: Frame) -> list[Detection]:
+        return self.detect_batch([frame])[0]
+
+    def detect_batch(self, frames: Sequence[Frame]) -> list[list[Detection]]:
+        prepared = [self._letterbox(check_frame(frame)) for frame in frames]
+        if not prepared:
+            return []
+        if self._fixed_batch:  # a model exported with batch 1 cannot take more: loop
+            raws = [self._run(tensor[None])[0] for tensor, _ in prepared]
+        else:
+            raws = list(self._run(np.stack([tensor for tensor, _ in prepared])))
+        return [
+            self._decode(raw, ratio, frame.shape)
+            for raw, (_, ratio), frame in zip(raws, prepared, frames, strict=True)
+        ]
+
+    def _run(self, batch: FloatArray) -> FloatArray:
+        try:
+            out = self._session.run(None, {self._input_name: batch})[0]
+        except Exception as exc:  # onnxruntime's exception classes are untyped
+            raise DetectorError(f"yolox inference failed: {exc}") from exc
+        return np.asarray(out, dtype=np.float32)
+
+
+FACTORY = Factory(options=YoloxOptions, build=YoloxDetector)
