@@ -1,0 +1,279 @@
+"""GStreamer RTSP server behind the camera simulator; run with Debian's /usr/bin/python3.
+
+It never imports vgateway: python3-gi lives in the system Python, not in the project's venv.
+Each clip is parsed (or, for the test pattern and the H.265 / MPEG-4 overrides, encoded) once into
+memory; every mount's appsrc is fed from that memory with timestamps that keep growing across
+loops, so clients see an endless live camera and the CPU cost stays at packetising.
+
+Protocol with the parent process: arguments in; JSON lines on stdout out:
+``{"event": "ready", "port": N}`` once listening, then ``{"event": "sessions", "sessions":
+{"/cam001/sub": 1}}`` whenever the server's own session pool changes (and every few seconds).
+A failure to start prints ``{"event": "error", "message": ...}`` and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import json
+import os
+import signal
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstRtspServer", "1.0")
+from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+
+SUB_CLIP = "residential_street_cam_640x352.mp4"
+MAIN_CLIPS = (
+    "highway_overpass_960x540.mp4",
+    "pedestrian_walkway_cam_626x360.mp4",
+    SUB_CLIP,
+)
+PATTERN_FPS = 25
+PATTERN_SECONDS = 4
+ENCODERS = {
+    "h264": "x264enc key-int-max={gop} bframes=0 speed-preset=ultrafast tune=zerolatency "
+    "bitrate=600 ! h264parse config-interval=-1 "
+    "! video/x-h264,stream-format=byte-stream,alignment=au",
+    "h265": "x265enc key-int-max={gop} speed-preset=ultrafast tune=zerolatency bitrate=600 "
+    "! h265parse config-interval=-1 ! video/x-h265,stream-format=byte-stream,alignment=au",
+    "mpeg4": "avenc_mpeg4 gop-size={gop} bitrate=800000 max-bframes=0 "
+    "! mpeg4videoparse config-interval=-1",
+}
+PAYLOADERS = {
+    "h264": "rtph264pay name=pay0 pt=96 config-interval=-1",
+    "h265": "rtph265pay name=pay0 pt=96 config-interval=-1",
+    "mpeg4": "rtpmp4vpay name=pay0 pt=96 config-interval=-1",
+}
+
+
+@dataclass(frozen=True)
+class Clip:
+    """Access units of one clip in decode order, with what the feeder needs to re-time them."""
+
+    codec: str
+    caps: Any
+    buffers: list[Any]
+    pts_offsets: list[int]  # pts - dts of each access unit: keeps B-frame order across loops
+    frame_ns: int
+
+
+def _collect(description: str, codec: str) -> Clip:
+    """Run a pipeline ending in ``appsink name=sink`` to EOS and keep every buffer it produced."""
+    pipeline = Gst.parse_launch(f"{description} ! appsink name=sink sync=false")
+    sink = pipeline.get_by_name("sink")
+    pipeline.set_state(Gst.State.PLAYING)
+    buffers: list[Any] = []
+    caps = None
+    while (sample := sink.emit("pull-sample")) is not None:
+        caps = caps or sample.get_caps()
+        buffers.append(sample.get_buffer())
+    error = pipeline.get_bus().pop_filtered(Gst.MessageType.ERROR)
+    pipeline.set_state(Gst.State.NULL)
+    if error is not None or not buffers or caps is None:
+        detail = error.parse_error()[0].message if error is not None else "no frames"
+        raise RuntimeError(f"cannot load clip ({description.split('!')[0].strip()}): {detail}")
+    ok, num, den = caps.get_structure(0).get_fraction("framerate")
+    frame_ns = Gst.util_uint64_scale(Gst.SECOND, den, num) if ok and num > 0 else Gst.SECOND // 25
+    offsets = [
+        max(0, b.pts - b.dts)
+        if b.dts != Gst.CLOCK_TIME_NONE and b.pts != Gst.CLOCK_TIME_NONE
+        else 0
+        for b in buffers
+    ]
+    return Clip(codec, caps, buffers, offsets, frame_ns)
+
+
+def load_file(path: Path) -> Clip:
+    """Demux an MP4's H.264 track into Annex-B access units with SPS/PPS before every IDR."""
+    location = str(path).replace('"', '\\"')
+    return _collect(
+        f'filesrc location="{location}" ! qtdemux name=demux demux.video_0 '
+        "! h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au",
+        "h264",
+    )
+
+
+def encode_pattern(codec: str) -> Clip:
+    """Encode a few seconds of test pattern once; used without media and for codec overrides."""
+    frames = PATTERN_FPS * PATTERN_SECONDS
+    source = (
+        f"videotestsrc num-buffers={frames} pattern=ball "
+        f"! video/x-raw,format=I420,width=640,height=352,framerate={PATTERN_FPS}/1"
+    )
+    return _collect(f"{source} ! {ENCODERS[codec].format(gop=2 * PATTERN_FPS)}", codec)
+
+
+class Feeder:
+    """Feeds one media pipeline's appsrc: the clip's access units in a loop, re-timed."""
+
+    def __init__(self, clip: Clip) -> None:
+        self._clip = clip
+        self._index = 0
+
+    BATCH = int(os.environ.get("VG_BATCH", "1"))
+
+    def on_need_data(self, appsrc: Any, _length: int) -> None:
+        clip = self._clip
+        for _ in range(self.BATCH):
+            position = self._index % len(clip.buffers)
+            buffer = clip.buffers[position].copy()  # shallow: shares the memory, new timestamps
+            buffer.dts = self._index * clip.frame_ns
+            buffer.pts = buffer.dts + clip.pts_offsets[position]
+            buffer.duration = clip.frame_ns
+            self._index += 1
+            appsrc.emit("push-buffer", buffer)
+
+
+class CameraFactory(GstRtspServer.RTSPMediaFactory):  # type: ignore[misc]
+    """One mount: a shared live pipeline ``appsrc ! payloader`` fed from an in-memory clip."""
+
+    def __init__(self, path: str, clip: Clip) -> None:
+        super().__init__()
+        self._path = path
+        self._clip = clip
+        self.set_shared(True)
+        self.set_launch(
+            f"( appsrc name=src is-live=true format=time max-bytes=2000000 "
+            f"! {PAYLOADERS[clip.codec]} )"
+        )
+        self.connect("media-configure", self._on_media_configure)
+
+    def _on_media_configure(self, _factory: Any, media: Any) -> None:
+        appsrc = media.get_element().get_by_name_recurse_up("src")
+        appsrc.set_property("caps", self._clip.caps)
+        appsrc.connect("need-data", Feeder(self._clip).on_need_data)
+        media.vg_path = self._path  # read back when counting sessions per mount
+
+
+class SessionReporter:
+    """Counts the sessions in the server's pool per mount and prints them when they change."""
+
+    HEARTBEAT_S = 2.0
+
+    def __init__(self, server: Any) -> None:
+        self._pool = server.get_session_pool()
+        self._last: dict[str, int] | None = None
+        self._last_time = 0.0
+
+    def tick(self) -> bool:
+        self._pool.cleanup()  # drops sessions whose client stopped sending keep-alives
+        counts: dict[str, int] = {}
+        for session in self._pool.filter(None):
+            paths: set[str] = set()
+            for session_media in session.filter(None):
+                paths.add(getattr(session_media.get_media(), "vg_path", ""))
+            for path in paths - {""}:
+                counts[path] = counts.get(path, 0) + 1
+        now = time.monotonic()
+        if counts != self._last or now - self._last_time >= self.HEARTBEAT_S:
+            emit({"event": "sessions", "sessions": counts})
+            self._last, self._last_time = counts, now
+        return True
+
+
+def emit(message: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Ask the kernel to kill us when the control process dies, so no server is orphaned."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if parent_pid and os.getppid() != parent_pid:  # parent gone before prctl took effect
+        sys.exit(0)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0: any free port (reported)")
+    parser.add_argument("--cameras", required=True, help="comma-separated camera ids")
+    parser.add_argument("--streams", default="main,sub")
+    parser.add_argument("--media-dir", type=Path, default=None)
+    parser.add_argument("--codec", action="append", default=[], metavar="CAMERA=CODEC")
+    parser.add_argument("--status-interval", type=float, default=0.25)
+    parser.add_argument("--session-timeout", type=int, default=20)
+    parser.add_argument("--parent-pid", type=int, default=0)
+    return parser.parse_args(argv)
+
+
+def build_clips(media_dir: Path | None, codecs: set[str]) -> dict[str, Clip]:
+    """Clips by key: file names from the media folder (or the H.264 pattern), plus codec loops."""
+    clips: dict[str, Clip] = {}
+    if media_dir is not None and (media_dir / SUB_CLIP).is_file():
+        for name in dict.fromkeys((SUB_CLIP, *MAIN_CLIPS)):
+            if (media_dir / name).is_file():
+                clips[name] = load_file(media_dir / name)
+    else:
+        clips["pattern:h264"] = encode_pattern("h264")
+    for codec in codecs - {"h264"}:
+        clips[f"pattern:{codec}"] = encode_pattern(codec)
+    return clips
+
+
+def pick_clip(clips: dict[str, Clip], index: int, stream: str, codec: str) -> Clip:
+    if codec != "h264":
+        return clips[f"pattern:{codec}"]
+    if "pattern:h264" in clips:
+        return clips["pattern:h264"]
+    if stream == "sub":
+        return clips[SUB_CLIP]
+    mains = [name for name in MAIN_CLIPS if name in clips]
+    return clips[mains[index % len(mains)]]
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    die_with_parent(args.parent_pid)
+    Gst.init(None)
+    cameras = [c for c in args.cameras.split(",") if c]
+    codec_of = dict(item.split("=", 1) for item in args.codec)
+    unknown = {c for c in codec_of.values() if c not in PAYLOADERS}
+    if unknown:
+        emit({"event": "error", "message": f"unknown codec(s) {sorted(unknown)}"})
+        return 2
+    try:
+        clips = build_clips(args.media_dir, set(codec_of.values()))
+    except RuntimeError as exc:
+        emit({"event": "error", "message": str(exc)})
+        return 2
+
+    server = GstRtspServer.RTSPServer()
+    server.set_address(args.host)
+    server.set_service(str(args.port))
+    mounts = server.get_mount_points()
+    for index, camera in enumerate(cameras):
+        for stream in args.streams.split(","):
+            clip = pick_clip(clips, index, stream, codec_of.get(camera, "h264"))
+            mounts.add_factory(f"/{camera}/{stream}", CameraFactory(f"/{camera}/{stream}", clip))
+
+    def on_client(_server: Any, client: Any) -> None:
+        client.connect("new-session", lambda _c, s: s.set_timeout(args.session_timeout))
+
+    server.connect("client-connected", on_client)
+    if server.attach(None) == 0:
+        emit({"event": "error", "message": f"cannot listen on {args.host}:{args.port}"})
+        return 2
+    loop = GLib.MainLoop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        GLib.unix_signal_add(GLib.PRIORITY_HIGH, signum, lambda: loop.quit() or False)
+    reporter = SessionReporter(server)
+    GLib.timeout_add(int(args.status_interval * 1000), reporter.tick)
+    emit({"event": "ready", "port": server.get_bound_port()})
+    loop.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
