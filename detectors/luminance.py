@@ -193,11 +193,10 @@ class TamperDetector:
         grey = grey_at_width(frame, options.width)
         brightness, contrast = float(grey.mean()), float(grey.std())
         structure = _structure(grey)
-        similarity = (
-            _correlation(self._reference, structure)
-            if structure.shape == self._reference.shape
-            else 0.0
-        )
+        if structure.shape != self._reference.shape:  # the stream changed resolution
+            height, width = self._reference.shape
+            structure = np.asarray(cv2.resize(structure, (width, height)), dtype=np.float32)
+        similarity = _correlation(self._reference, structure)
         baseline = max(float(np.mean(self._sharpness)), 1e-6)
         sharpness = float(cv2.Laplacian(grey, cv2.CV_64F).var()) / baseline
         covered = contrast < options.covered_contrast and (

@@ -24,7 +24,8 @@ Mask = npt.NDArray[np.uint8]
 
 
 def small_grey(frame: Frame, width: int) -> tuple[Mask, float]:
-    """Grey, blurred copy `width` pixels wide, and the factor back to frame pixels."""
+    """Grey, blurred copy at most `width` pixels wide, and the factor back to frame pixels."""
+    width = min(width, frame.shape[1])
     scale = frame.shape[1] / width
     height = max(1, round(frame.shape[0] / scale))
     grey = cv2.cvtColor(
@@ -62,7 +63,7 @@ class MotionOptions(BaseModel):
 @dataclass(frozen=True)
 class MotionResult:
     boxes: list[Detection]
-    fraction: float  # moving share of the picture, 0..1
+    fraction: float  # moving share of the picture (blobs slightly dilated), 0..1
     mask: Mask  # foreground mask at analysis size
 
 
@@ -74,16 +75,24 @@ class MotionDetector:
 
     def __init__(self, options: MotionOptions | None = None) -> None:
         self._options = options or MotionOptions()
+        self._kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the background (after a camera reconnects or changes resolution)."""
         self._model: Any = cv2.createBackgroundSubtractorMOG2(
             history=self._options.history,
             varThreshold=self._options.var_threshold,
             detectShadows=True,
         )
-        self._kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
         self._frames = 0
+        self._shape: tuple[int, ...] = ()
 
     def update(self, frame: Frame) -> MotionResult:
         grey, scale = small_grey(check_frame(frame), self._options.width)
+        if grey.shape != self._shape:
+            self.reset()
+            self._shape = grey.shape
         raw = self._model.apply(grey)
         self._frames += 1
         # MOG2 marks shadows 127: they are not motion of anything.

@@ -74,3 +74,11 @@ def test_motion_options_are_checked(bad: dict[str, int]) -> None:
 
     with pytest.raises(DetectorConfigError, match=next(iter(bad))):
         default_registry().create("motion", **bad)
+
+
+def test_resolution_change_restarts_learning(street_frames: list[np.ndarray]) -> None:
+    motion = MotionDetector(MotionOptions(warmup_frames=2))
+    for frame in street_frames[:5]:
+        motion.update(frame)
+    smaller = np.ascontiguousarray(street_frames[5][:, :480])  # other size and shape
+    assert motion.update(smaller).boxes == []  # learning again, no error
