@@ -25,3 +25,17 @@ class Unavailable(GatewayError):
 class BadRequest(GatewayError):
     status = 400
     code = "bad_request"
+
+
+class Unauthorized(GatewayError):
+    """No valid session, API token or signed media URL came with the request."""
+
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(GatewayError):
+    """The caller is known but may not do this (things it may not even see answer NotFound)."""
+
+    status = 403
+    code = "forbidden"
