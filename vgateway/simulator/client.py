@@ -57,6 +57,11 @@ class SimulatorProcess:
         self._stderr_tail: collections.deque[str] = collections.deque(maxlen=20)
 
     @property
+    def pid(self) -> int | None:
+        """Process id of the simulator (its GStreamer server is a child of it)."""
+        return self._process.pid if self._process is not None else None
+
+    @property
     def port(self) -> int:
         return self._port
 

@@ -117,8 +117,17 @@ def run_simulator(
     except SimulatorError:
         rtsp_sock.close()
         raise
-    with rtsp_sock, control_sock:
-        asyncio.run(_serve(options, rtsp_sock, control_sock, on_ready or _print_ready, parent_pid))
+    with rtsp_sock, control_sock, asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        runner.run(_serve(options, rtsp_sock, control_sock, on_ready or _print_ready, parent_pid))
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop when installed (uvicorn[standard] brings it): the proxy's cost is per packet."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
 
 
 def _print_ready(line: str) -> None:
