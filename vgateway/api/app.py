@@ -22,6 +22,7 @@ from vgateway.hub import Hub
 from vgateway.ingest.manager import IngestManager
 from vgateway.layouts import LayoutsComponent
 from vgateway.redact import redact_text
+from vgateway.relay import RelayComponent
 from vgateway.storage import create_db_engine
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ def create_app(config: NetworkConfig, *, base_dir: Path | None = None) -> FastAP
     """
     base = base_dir or Path.cwd()
     # Feature components, in start order. Wiring of a new feature is one line here.
-    components: list[Component] = [LayoutsComponent()]
+    components: list[Component] = [LayoutsComponent(), RelayComponent()]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

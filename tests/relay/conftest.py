@@ -1,0 +1,109 @@
+"""A real gateway (uvicorn on a free port) over the camera simulator, for the live relay tests.
+
+Viewers need a real server: aiortc peers and Chromium talk to it over UDP/TCP. ICE is pinned
+to 127.0.0.1 on both sides so the tests use loopback only, whatever interfaces the host has.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from tests.fixtures.network import network_for
+from tests.fixtures.waiting import wait_for
+from vgateway.api.app import create_app
+from vgateway.relay import IceSettings, LiveRelay, RelaySettings
+from vgateway.simulator.client import SimulatorProcess
+
+LOOPBACK_ICE = IceSettings(host_addresses=["127.0.0.1"])
+T = TypeVar("T")
+
+
+@dataclass
+class LiveServer:
+    app: FastAPI
+    base_url: str
+    simulator: SimulatorProcess
+    loop: asyncio.AbstractEventLoop
+
+    @property
+    def relay(self) -> LiveRelay:
+        relay: LiveRelay = self.app.state.relay
+        return relay
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def call(self, coro: Coroutine[Any, Any, T], timeout: float = 10) -> T:
+        """Run a coroutine on the server's event loop, where its sessions live."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+
+def serve(app: FastAPI) -> Iterator[tuple[str, asyncio.AbstractEventLoop]]:
+    """Run `app` under uvicorn in a thread on a free port until the generator is closed."""
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", ws="websockets-sansio")
+    )
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_until_complete, args=(server.serve(),))
+    thread.start()
+    try:
+        wait_for(lambda: server.started or not thread.is_alive(), 30, "uvicorn to start")
+        assert server.started, "uvicorn did not start"
+        port = server.servers[0].sockets[0].getsockname()[1]
+        yield f"http://127.0.0.1:{port}", loop
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        loop.close()
+
+
+def live_app(simulator: SimulatorProcess, tmp_path: Path, cameras: int = 2) -> FastAPI:
+    cams = simulator.camera_ids[:cameras]
+    urls = {c: {"main": simulator.url(c, "main"), "sub": simulator.url(c, "sub")} for c in cams}
+    app = create_app(network_for(urls, tmp_path), base_dir=tmp_path)
+    app.state.relay_settings = RelaySettings(ice=LOOPBACK_ICE)
+    return app
+
+
+@contextmanager
+def running_gateway(simulator: SimulatorProcess, tmp_path: Path) -> Iterator[LiveServer]:
+    app = live_app(simulator, tmp_path)
+    for base_url, loop in serve(app):
+        yield LiveServer(app, base_url, simulator, loop)
+
+
+@pytest.fixture(scope="module")
+def shared_live(
+    shared_simulator: SimulatorProcess, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """One gateway for a test module, over the session's simulator (tests set no faults)."""
+    with running_gateway(shared_simulator, tmp_path_factory.mktemp("live")) as server:
+        hub = server.app.state.services.hub
+        wait_for(lambda: bool(hub.stream("cam001", "sub").cached_gop()), 30, "a first picture")
+        yield server
+
+
+@pytest.fixture
+def live_server(simulator: SimulatorProcess, tmp_path: Path) -> Iterator[LiveServer]:
+    """A gateway over a fresh simulator of its own (for tests that inject faults)."""
+    with running_gateway(simulator, tmp_path) as server:
+        yield server
+
+
+def hub_subscribers(server: LiveServer, camera_id: str, role: str) -> int:
+    return int(server.app.state.services.hub.stream(camera_id, role).subscriber_count)
+
+
+def drained(server: LiveServer) -> bool:
+    """No session and no shared fragmenter left in the relay."""
+    return len(server.relay.registry) == 0 and not server.relay.mse_streams

@@ -1,0 +1,14 @@
+"""Live video to browsers: the camera's H.264 as it is, over WebRTC or fMP4-over-WebSocket.
+
+Owns: viewer sessions (WHEP signalling, one aiortc peer connection per viewer; one WebSocket
+per fallback viewer), the shared fMP4 fragmenter per stream, the session registry and stats.
+Consumes: `Hub` subscriptions (cached GOP first, bounded queues) and ingest health.
+Emits: RTP to browsers (no decode, no encode), fMP4 segments, per-session counters at
+/api/live/stats. HEVC/MPEG-4 cameras are refused with 415 / close code 4415.
+"""
+
+from vgateway.relay.component import RelayComponent
+from vgateway.relay.service import LiveRelay
+from vgateway.relay.settings import IceServer, IceSettings, RelaySettings
+
+__all__ = ["IceServer", "IceSettings", "LiveRelay", "RelayComponent", "RelaySettings"]
