@@ -118,26 +118,31 @@ class StreamHealth:
             self._last_key_at = None
 
     def on_packet(self, packet: MediaPacket) -> None:
-        """Hot path: called by the ingest thread for every packet."""
+        """Hot path: called by the ingest thread for every packet.
+
+        Lock-free on purpose: only that thread writes these counters, and a reader (`view`)
+        seeing one packet's update half-applied is harmless for statistics.
+        """
         now = packet.wallclock
-        with self._lock:
-            self._packets += 1
-            self._bytes += packet.size
-            self._last_packet_at = now
-            self._window_packets += 1
-            self._window_bytes += packet.size
-            elapsed = now - self._window_start
-            if elapsed >= RATE_WINDOW_S:
-                self._fps = self._window_packets / elapsed
-                self._bitrate = self._window_bytes * 8 / elapsed
-                self._window_start = now
-                self._window_packets = self._window_bytes = 0
-            if packet.keyframe:
-                ts = packet.seconds()
-                if ts is not None and self._last_key_at is not None and ts > self._last_key_at:
-                    self._key_interval = ts - self._last_key_at
-                self._last_key_at = ts
-        if self._state != CameraState.ONLINE:
+        size = len(packet.data)
+        self._packets += 1
+        self._bytes += size
+        self._last_packet_at = now
+        self._window_packets += 1
+        self._window_bytes += size
+        elapsed = now - self._window_start
+        if elapsed >= RATE_WINDOW_S:
+            self._fps = self._window_packets / elapsed
+            self._bitrate = self._window_bytes * 8 / elapsed
+            self._window_start = now
+            self._window_packets = self._window_bytes = 0
+        if packet.keyframe:
+            ts = packet.seconds()
+            last = self._last_key_at
+            if ts is not None and last is not None and ts > last:
+                self._key_interval = ts - last
+            self._last_key_at = ts
+        if self._state is not CameraState.ONLINE:
             self.set_state(CameraState.ONLINE)
 
     def view(self) -> HealthView:
