@@ -12,11 +12,13 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from vgateway import __version__
+from vgateway.analytics import AnalyticsComponent
 from vgateway.api import cameras, metrics
 from vgateway.api.component import Component
 from vgateway.api.services import Services
 from vgateway.config import NetworkConfig
 from vgateway.errors import GatewayError
+from vgateway.events import EventsComponent
 from vgateway.health.history import StateHistory
 from vgateway.hub import Hub
 from vgateway.ingest.manager import IngestManager
@@ -37,7 +39,9 @@ def create_app(config: NetworkConfig, *, base_dir: Path | None = None) -> FastAP
     """
     base = base_dir or Path.cwd()
     # Feature components, in start order. Wiring of a new feature is one line here.
-    components: list[Component] = [LayoutsComponent(), RelayComponent()]
+    components: list[Component] = [
+        LayoutsComponent(), RelayComponent(), EventsComponent(), AnalyticsComponent(base)
+    ]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

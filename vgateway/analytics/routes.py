@@ -1,0 +1,98 @@
+"""Analytics stats: per-camera achieved rate, drops and inferences, as JSON and Prometheus."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from vgateway.analytics.service import AnalyticsService
+from vgateway.events.service import EventService
+
+router = APIRouter(tags=["analytics"])
+
+
+def get_analytics(request: Request) -> AnalyticsService:
+    service: AnalyticsService = request.app.state.analytics
+    return service
+
+
+def _events(request: Request) -> EventService | None:
+    return getattr(request.app.state, "events", None)
+
+
+Analytics = Annotated[AnalyticsService, Depends(get_analytics)]
+Events = Annotated[EventService | None, Depends(_events)]
+
+
+@router.get("/api/analytics/stats", summary="Per-camera analytics rates, drops, inferences")
+def stats(service: Analytics, events: Events) -> dict[str, Any]:
+    cameras = service.stats()
+    return {
+        "cameras": cameras,
+        "analysed_fps": round(sum(float(str(c["fps_achieved"])) for c in cameras), 3),
+        "event_latency_s": events.latency() if events is not None else None,
+    }
+
+
+class AnalyticsCollector(Collector):
+    """Register on any Prometheus registry (the app's /metrics can add it in one line)."""
+
+    def __init__(self, service: AnalyticsService, events: EventService | None = None) -> None:
+        self._service = service
+        self._events = events
+
+    def collect(self) -> Iterator[Metric]:
+        labels = ["camera"]
+        fps = GaugeMetricFamily(
+            "vgateway_analytics_fps", "analysed frames per second", labels=labels
+        )
+        target = GaugeMetricFamily(
+            "vgateway_analytics_fps_target", "configured rate", labels=labels
+        )
+        gap = GaugeMetricFamily(
+            "vgateway_analytics_max_gap_seconds",
+            "longest gap between analysed frames, 60 s",
+            labels=labels,
+        )
+        counters = {
+            key: CounterMetricFamily(f"vgateway_analytics_{key}", help_text, labels=labels)
+            for key, help_text in (
+                ("analysed", "frames analysed"),
+                ("dropped_frames", "due frames replaced by newer ones before analysis"),
+                ("hub_dropped_packets", "packets the hub dropped for this slow consumer"),
+                ("inferences", "object detector runs"),
+                ("events", "events started"),
+                ("decode_errors", "packets the decoder rejected"),
+            )
+        }
+        for view in self._service.stats():
+            camera = [str(view["camera_id"])]
+            fps.add_metric(camera, float(str(view["fps_achieved"])))
+            target.add_metric(camera, float(str(view["fps_target"])))
+            if view["max_gap_s"] is not None:
+                gap.add_metric(camera, float(str(view["max_gap_s"])))
+            for key, family in counters.items():
+                family.add_metric(camera, float(str(view[key])))
+        yield from (fps, target, gap, *counters.values())
+        if self._events is not None:
+            latency = self._events.latency()
+            summary = GaugeMetricFamily(
+                "vgateway_event_latency_seconds", "capture to publish", labels=["quantile"]
+            )
+            for q in ("p50", "p95"):
+                value = latency[q]
+                if value is not None:
+                    summary.add_metric([q], float(value))
+            yield summary
+
+
+@router.get("/metrics/analytics", summary="Analytics metrics (Prometheus)", response_class=Response)
+def metrics(service: Analytics, events: Events) -> Response:
+    registry = CollectorRegistry()
+    registry.register(AnalyticsCollector(service, events))
+    return Response(generate_latest(registry), media_type="text/plain; version=0.0.4")
