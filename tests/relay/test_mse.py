@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
+import time
 
 import av
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
 from tests.fixtures.waiting import wait_for
-from tests.relay.conftest import LiveServer
+from tests.relay.conftest import LiveServer, drained, hub_subscribers
 
 pytestmark = pytest.mark.rtsp
 
@@ -26,7 +28,7 @@ async def read_segments(
     texts: list[dict[str, object]] = []
     chunks: list[bytes] = []
     while len(chunks) < binaries:
-        message = await ws.recv()
+        message = await asyncio.wait_for(ws.recv(), 10)
         if isinstance(message, str):
             texts.append(json.loads(message))
         else:
@@ -34,17 +36,58 @@ async def read_segments(
     return texts, b"".join(chunks)
 
 
-async def test_fragments_parse_and_decode(live_server: LiveServer) -> None:
-    async with connect(ws_url(live_server, "cam001", "sub")) as ws:
-        texts, media = await read_segments(ws, 31)
-    init = next(t for t in texts if t["type"] == "init")
-    assert init["codec"] == "h264" and init["width"] == 640 and init["height"] == 352
-    assert str(init["mime"]).startswith('video/mp4; codecs="avc1.')
+def decode_all(media: bytes) -> list[av.VideoFrame]:
     with av.open(io.BytesIO(media)) as container:
         stream = container.streams.video[0]
         assert stream.codec_context.name == "h264"
-        frames = [f for f in container.decode(stream)]
-    assert len(frames) >= 25
+        return list(container.decode(stream))
+
+
+async def test_fragments_parse_and_decode(shared_live: LiveServer) -> None:
+    started = time.monotonic()
+    async with connect(ws_url(shared_live, "cam001", "sub")) as ws:
+        init = json.loads(await asyncio.wait_for(ws.recv(), 10))
+        segment = await ws.recv()
+        first_media_s = time.monotonic() - started
+        assert isinstance(segment, bytes) and segment[4:8] == b"ftyp"
+        texts, media = await read_segments(ws, 30)
+    assert init["type"] == "init" and init["codec"] == "h264"
+    assert (init["width"], init["height"]) == (640, 352)
+    assert str(init["mime"]).startswith('video/mp4; codecs="avc1.')
+    assert all(t["type"] == "stats" for t in texts)
+    frames = decode_all(segment + media)
+    assert len(frames) == 30
+    assert frames[0].key_frame  # the cached GOP starts at its keyframe
     assert frames[-1].to_ndarray(format="gray").std() > 10
-    wait_for(lambda: len(live_server.relay.registry) == 0, 5, "the session to leave the registry")
-    wait_for(lambda: not live_server.relay.mse_streams, 5, "the shared fragmenter to stop")
+    print(f"init segment {first_media_s * 1000:.0f} ms after connecting")
+    assert first_media_s < 1.5  # cached GOP: no wait for the next keyframe (bound: noisy CI)
+    wait_for(lambda: drained(shared_live), 5, "the session and fragmenter to stop")
+    assert hub_subscribers(shared_live, "cam001", "main") == 0
+
+
+async def test_viewers_share_one_fragmenter_and_leave_nothing_behind(
+    shared_live: LiveServer,
+) -> None:
+    url = ws_url(shared_live, "cam001", "main")
+    sockets = [await connect(url) for _ in range(5)]
+    try:
+        results = await asyncio.gather(*(read_segments(ws, 10) for ws in sockets))
+        assert len(shared_live.relay.mse_streams) == 1
+        assert len(shared_live.relay.registry) == 5
+        assert hub_subscribers(shared_live, "cam001", "main") == 1  # the fragmenter only
+        assert shared_live.simulator.sessions("cam001", "main") == 1
+        for _, media in results:
+            assert len(decode_all(media)) == 9  # init segment + 9 frames each
+    finally:
+        for ws in sockets:
+            await ws.close()
+    wait_for(lambda: drained(shared_live), 5, "sessions and fragmenter to stop")
+    assert hub_subscribers(shared_live, "cam001", "main") == 0
+
+
+async def test_unknown_camera_closes_4404(shared_live: LiveServer) -> None:
+    async with connect(ws_url(shared_live, "nosuchcam", "sub")) as ws:
+        message = json.loads(await asyncio.wait_for(ws.recv(), 5))
+        await ws.wait_closed()
+    assert message["error"] == "not_found"
+    assert ws.close_code == 4404

@@ -49,7 +49,7 @@ async def test_viewer_gets_camera_frames_at_once(shared_live: LiveServer) -> Non
 
 async def test_twenty_viewers_share_one_upstream_session(shared_live: LiveServer) -> None:
     sim = shared_live.simulator
-    url = shared_live.url("/api/live/cam002/main/whep")
+    url = shared_live.url("/api/live/cam001/main/whep")
     async with httpx.AsyncClient(timeout=30) as http:
         viewers = list(
             await asyncio.gather(
@@ -60,14 +60,14 @@ async def test_twenty_viewers_share_one_upstream_session(shared_live: LiveServer
             *(asyncio.wait_for(v.track.recv(), 15) for v in viewers)
         )
         assert all(f.width > 0 for f in frames)
-        assert sim.sessions("cam002", "main") == 1
+        assert sim.sessions("cam001", "main") == 1
         sessions = [shared_live.relay.registry.get(v.session_id) for v in viewers]
         assert all(isinstance(s, WebRtcSession) for s in sessions)
-        assert hub_subscribers(shared_live, "cam002", "main") == 20
+        assert hub_subscribers(shared_live, "cam001", "main") == 20
         await asyncio.gather(*(v.hangup(http) for v in viewers))
     wait_for(lambda: drained(shared_live), 10, "all sessions to be cleaned up")
     assert all(s.track.subscription.closed for s in sessions if isinstance(s, WebRtcSession))
-    assert hub_subscribers(shared_live, "cam002", "main") == 0
+    assert hub_subscribers(shared_live, "cam001", "main") == 0
 
 
 async def test_peer_that_closes_without_delete_is_cleaned_up(shared_live: LiveServer) -> None:
