@@ -136,8 +136,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--coco", action="store_true", help="YOLOX COCO table (default)")
     parser.add_argument("--model", type=Path, help="YOLOX model (default: shared yolox_nano)")
     parser.add_argument("--threads", type=int, default=1, help="onnxruntime threads")
+    parser.add_argument("--rules", action="store_true", help="per-rule event P/R (rule_eval)")
     args = parser.parse_args(argv)
     registry = default_registry()
+    if args.rules:  # per-rule event precision/recall: bench/rule_eval.py
+        from rule_eval import print_rules, rules_eval
+
+        print_rules(rules_eval(args.shared))
+        return 0
     if args.coco or not args.plates:
         model = args.model or args.shared / "models" / "yolox_nano.onnx"
         yolox = registry.create("yolox", model=model, threads=args.threads)

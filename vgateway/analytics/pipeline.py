@@ -79,6 +79,7 @@ class CameraPipeline:
         self._lamps: list[tuple[StreetlightOut, RegionLuminance, list[int]]] = []
         self._tamper: list[tuple[Tamper, TamperDetector, list[int]]] = []
         self._last_detect = -1e18
+        self._had_objects = False
         self._sx = self._sy = 1.0
         self._built_for: tuple[int, ...] | None = None
 
@@ -187,11 +188,12 @@ class CameraPipeline:
         if not self._books:
             return 0
         t = scene.t
-        tracking = any(book.tracks() for book in self._books.values())
+        tracking = self._had_objects or any(book.tracks() for book in self._books.values())
+        slack = 0.5 / self.rules.fps  # frames arrive on a grid: 1.99 s is "2 s later"
         due = (
             gate
-            or (tracking and t - self._last_detect >= self._refresh_s)
-            or t - self._last_detect >= self._idle_detect_s
+            or (tracking and t - self._last_detect >= self._refresh_s - slack)
+            or t - self._last_detect >= self._idle_detect_s - slack
         )
         if not due:
             for name, book in self._books.items():
@@ -199,8 +201,10 @@ class CameraPipeline:
             return 0
         self._last_detect = t
         scene.detected = True
+        self._had_objects = False
         for name, book in self._books.items():
             detections = self._detectors.get(name).detect(scene.frame)
+            self._had_objects = self._had_objects or bool(detections)
             seen = book.update(detections, t)
             scene.seen[name] = {track.id for track in seen}
             scene.tracks[name] = book.tracks()

@@ -27,6 +27,7 @@ class Track:
     last_seen: float
     still_since: float
     still_anchor: Point
+    strays: int = 0  # consecutive observations away from the still anchor
     labels: Counter[str] = field(default_factory=Counter)
     history: deque[tuple[float, Point]] = field(default_factory=lambda: deque(maxlen=_HISTORY))
 
@@ -130,8 +131,11 @@ class TrackBook:
             moved = float(
                 np.hypot(point[0] - track.still_anchor[0], point[1] - track.still_anchor[1])
             )
-            if moved > radius:
-                track.still_since, track.still_anchor = t, point
+            # One stray observation (a passing car's box taken for this one) does not end a
+            # stop; two in a row do.
+            track.strays = track.strays + 1 if moved > radius else 0
+            if track.strays >= 2:
+                track.still_since, track.still_anchor, track.strays = t, point, 0
             track.box, track.score, track.last_seen = box4, score, t
         track.labels[label] += 1
         track.history.append((t, point))
