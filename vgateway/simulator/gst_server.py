@@ -39,7 +39,7 @@ MAIN_CLIPS = (
 PATTERN_FPS = 25
 PATTERN_SECONDS = 4
 ENCODERS = {
-    "h264": "x264enc key-int-max={gop} bframes=0 speed-preset=ultrafast tune=zerolatency "
+    "h264": "x264enc key-int-max={gop} bframes=0 speed-preset=ultrafast threads=1 "
     "bitrate=600 ! h264parse config-interval=-1 "
     "! video/x-h264,stream-format=byte-stream,alignment=au",
     "h265": "x265enc key-int-max={gop} speed-preset=ultrafast tune=zerolatency bitrate=600 "

@@ -1,0 +1,140 @@
+"""SimulatorProcess end to end: each fault mode as a PyAV client sees it, restarts (real parts)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import av
+import pytest
+
+from tests.fixtures.rtsp import Received, StreamReader, annexb_nal_units, avcc_nal_units
+from vgateway.simulator.client import SimulatorProcess
+
+pytestmark = pytest.mark.rtsp
+
+OPEN_FAILS = (av.FFmpegError, OSError)
+
+
+@pytest.fixture
+def camera(shared_simulator: SimulatorProcess) -> Iterator[str]:
+    """A camera of the shared simulator whose fault is cleared after the test."""
+    yield "cam001"
+    shared_simulator.set_fault("cam001", "ok")
+
+
+@pytest.fixture(scope="module")
+def clip_nals(shared_dir: Path) -> set[bytes]:
+    """Picture NAL units of the sub clip: what an undamaged sub stream is made of."""
+    path = shared_dir / "media/videos/residential_street_cam_640x352.mp4"
+    with av.open(str(path)) as container:
+        return {
+            nal
+            for packet in container.demux(video=0)
+            for nal in avcc_nal_units(bytes(packet))
+            if nal and nal[0] & 0x1F in (1, 5)
+        }
+
+
+def _intact_share(packets: list[Received], clip_nals: set[bytes]) -> float:
+    pictures = [n for p in packets for n in annexb_nal_units(p.data) if n[0] & 0x1F in (1, 5)]
+    assert pictures, "no picture NAL units received"
+    return sum(1 for nal in pictures if nal in clip_nals) / len(pictures)
+
+
+def test_down_closes_open_connections_and_refuses_new_ones(
+    shared_simulator: SimulatorProcess, camera: str
+) -> None:
+    with StreamReader(shared_simulator.url(camera, "sub")) as reader:
+        assert len(reader.read(count=3)) == 3
+        shared_simulator.set_fault(camera, "down")
+        reader.read(seconds=4)
+        assert reader.ended
+    with pytest.raises(OPEN_FAILS):
+        StreamReader(shared_simulator.url(camera, "main"), timeout_s=3)
+    shared_simulator.set_fault(camera, "ok")
+    with StreamReader(shared_simulator.url(camera, "main")) as reader:
+        assert len(reader.read(count=3)) == 3
+
+
+def test_stall_keeps_the_connection_but_sends_nothing(
+    shared_simulator: SimulatorProcess, camera: str
+) -> None:
+    with StreamReader(shared_simulator.url(camera, "sub"), timeout_s=2) as reader:
+        reader.read(count=3)
+        shared_simulator.set_fault(camera, "stall")
+        stalled_at = time.monotonic()
+        late = reader.read(seconds=8)
+        # Only what was in flight arrives (plus the frame FFmpeg's parser held back until the
+        # timeout flushed it); then the client times out on a socket that stays open.
+        assert sum(1 for p in late if p.at - stalled_at > 0.5) <= 1
+        assert reader.ended and isinstance(reader.error, OSError | av.FFmpegError)
+        assert time.monotonic() - stalled_at >= 1.5
+
+
+@pytest.mark.parametrize("mode", ["garble", "truncate"])
+def test_damaging_modes_corrupt_pictures_but_packets_keep_flowing(
+    shared_simulator: SimulatorProcess, camera: str, clip_nals: set[bytes], mode: str
+) -> None:
+    with StreamReader(shared_simulator.url(camera, "sub")) as reader:
+        assert _intact_share(reader.read(count=10), clip_nals) == 1.0
+        shared_simulator.set_fault(camera, mode)
+        reader.read(count=5)  # in flight before the fault
+        damaged = reader.read(count=30, seconds=10)
+        assert len(damaged) == 30 and not reader.ended
+        assert _intact_share(damaged, clip_nals) < 0.5
+        shared_simulator.set_fault(camera, "ok")
+        reader.read(count=5)
+        assert _intact_share(reader.read(count=20), clip_nals) == 1.0  # the client survived
+
+
+def test_hangup_on_describe_makes_open_fail(
+    shared_simulator: SimulatorProcess, camera: str
+) -> None:
+    shared_simulator.set_fault(camera, "hangup_describe")
+    with pytest.raises(OPEN_FAILS):
+        StreamReader(shared_simulator.url(camera, "sub"), timeout_s=3)
+
+
+def test_garbage_answer_makes_open_fail(shared_simulator: SimulatorProcess, camera: str) -> None:
+    shared_simulator.set_fault(camera, "garbage")
+    started = time.monotonic()
+    with pytest.raises(OPEN_FAILS):
+        StreamReader(shared_simulator.url(camera, "sub"), timeout_s=3)
+    assert time.monotonic() - started < 3  # the connection is closed, not left hanging
+
+
+def test_faults_are_per_camera(shared_simulator: SimulatorProcess, camera: str) -> None:
+    shared_simulator.set_fault(camera, "down")
+    assert shared_simulator.status()["faults"][camera] == "down"
+    with StreamReader(shared_simulator.url("cam002", "sub")) as reader:
+        assert len(reader.read(count=3)) == 3
+
+
+def test_unknown_fault_mode_is_rejected(shared_simulator: SimulatorProcess) -> None:
+    with pytest.raises(ValueError, match="unknown fault mode 'melt'"):
+        shared_simulator.set_fault("cam001", "melt")
+
+
+def test_restart_drops_every_stream_and_brings_them_back(simulator: SimulatorProcess) -> None:
+    with StreamReader(simulator.url("cam002", "main")) as reader:
+        reader.read(count=3)
+        assert simulator.wait_sessions("cam002", "main", 1) == 1
+        simulator.restart_server()
+        reader.read(seconds=5)
+        assert reader.ended
+    assert simulator.sessions("cam002", "main") == 0
+    with StreamReader(simulator.url("cam002", "main")) as reader:
+        assert len(reader.read(count=3)) == 3
+        assert simulator.wait_sessions("cam002", "main", 1) == 1
+
+
+def test_killed_server_refuses_until_started(simulator: SimulatorProcess) -> None:
+    simulator.kill_server()
+    assert simulator.status()["server"]["running"] is False
+    with pytest.raises(OPEN_FAILS):
+        StreamReader(simulator.url("cam001", "sub"), timeout_s=3)
+    simulator.start_server()
+    with StreamReader(simulator.url("cam001", "sub")) as reader:
+        assert len(reader.read(count=3)) == 3

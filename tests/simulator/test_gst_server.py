@@ -1,0 +1,130 @@
+"""What the GStreamer server serves, seen by a PyAV client through the simulator (real parts)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import av
+import pytest
+
+from tests.fixtures.rtsp import StreamReader, require_gst_rtsp_server
+from vgateway.simulator.client import SimulatorProcess
+
+pytestmark = pytest.mark.rtsp
+
+PATTERN_LOOP_FRAMES = 100  # gst_server: 4 s of pattern at 25 fps
+
+
+@pytest.fixture(scope="module")
+def pattern_simulator() -> Iterator[SimulatorProcess]:
+    """No media folder (generated pattern) and one H.265 camera."""
+    require_gst_rtsp_server()
+    with SimulatorProcess(cameras=2, media_dir=None, codecs={"cam002": "h265"}) as sim:
+        yield sim
+
+
+def _strictly_increasing(values: list[int]) -> bool:
+    return all(a < b for a, b in itertools.pairwise(values))
+
+
+def test_sub_stream_is_the_residential_clip_in_h264(shared_simulator: SimulatorProcess) -> None:
+    with StreamReader(shared_simulator.url("cam001", "sub")) as reader:
+        packets = reader.read(count=30)
+        assert (reader.codec, reader.size) == ("h264", (640, 352))
+    assert len(packets) == 30
+    assert packets[0].keyframe
+    nal_types = {nal[0] & 0x1F for nal in _nals(packets[0].data)}
+    assert {7, 8, 5} <= nal_types  # SPS and PPS in-band before the IDR
+
+
+def test_main_streams_rotate_clips_and_keep_b_frame_timing(
+    shared_simulator: SimulatorProcess,
+) -> None:
+    sizes = []
+    for camera in ("cam001", "cam002", "cam003"):
+        with StreamReader(shared_simulator.url(camera, "main")) as reader:
+            packets = reader.read(count=40)
+            sizes.append(reader.size)
+        dts = [p.dts for p in packets if p.dts is not None]
+        assert len(dts) > 30 and _strictly_increasing(dts)
+    assert sizes == [(960, 540), (626, 360), (640, 352)]
+
+
+def test_pattern_loops_without_timestamps_going_back(
+    pattern_simulator: SimulatorProcess,
+) -> None:
+    """No media folder: the generated pattern is served; dts keep rising across the loop point."""
+    with StreamReader(pattern_simulator.url("cam001", "sub")) as reader:
+        packets = reader.read(count=PATTERN_LOOP_FRAMES + 15, seconds=15)
+        assert (reader.codec, reader.size) == ("h264", (640, 352))
+    dts = [p.dts for p in packets if p.dts is not None]
+    assert len(dts) > PATTERN_LOOP_FRAMES  # crossed the loop point
+    assert _strictly_increasing(dts)
+    keyframes = [i for i, p in enumerate(packets) if p.keyframe]
+    assert len(keyframes) >= 2  # IDRs recur (GOP 2 s), SPS/PPS with each
+    assert all({7, 8} <= {n[0] & 0x1F for n in _nals(packets[i].data)} for i in keyframes)
+
+
+def test_h265_override_is_served_as_hevc(pattern_simulator: SimulatorProcess) -> None:
+    with StreamReader(pattern_simulator.url("cam002", "sub")) as reader:
+        packets = reader.read(count=10)
+        assert (reader.codec, reader.size) == ("hevc", (640, 352))
+    assert len(packets) == 10
+
+
+def test_session_count_follows_clients(shared_simulator: SimulatorProcess) -> None:
+    assert shared_simulator.wait_sessions("cam004", "sub", 0) == 0
+    with StreamReader(shared_simulator.url("cam004", "sub")) as first:
+        first.read(count=2)
+        assert shared_simulator.wait_sessions("cam004", "sub", 1) == 1
+        with StreamReader(shared_simulator.url("cam004", "sub")) as second:
+            second.read(count=2)
+            assert shared_simulator.wait_sessions("cam004", "sub", 2) == 2
+        assert shared_simulator.wait_sessions("cam004", "sub", 1) == 1
+    assert shared_simulator.wait_sessions("cam004", "sub", 0) == 0
+    assert shared_simulator.sessions("cam004", "main") == 0
+
+
+def test_udp_transport_works_through_the_proxy(shared_simulator: SimulatorProcess) -> None:
+    with StreamReader(shared_simulator.url("cam002", "sub"), transport="udp") as reader:
+        packets = reader.read(count=20, seconds=10)
+        assert shared_simulator.wait_sessions("cam002", "sub", 1) == 1
+    assert len(packets) == 20
+    assert shared_simulator.wait_sessions("cam002", "sub", 0) == 0
+
+
+def test_unknown_mount_is_refused(shared_simulator: SimulatorProcess) -> None:
+    with pytest.raises(av.FFmpegError):
+        StreamReader(shared_simulator.url("cam999", "main"), timeout_s=3)
+
+
+def test_served_bytes_are_the_clip_bytes(
+    shared_simulator: SimulatorProcess, shared_dir: Path
+) -> None:
+    """No re-encoding: every picture NAL a client receives is a NAL of the clip file."""
+    clip = _clip_picture_nals(shared_dir / "media/videos/residential_street_cam_640x352.mp4")
+    with StreamReader(shared_simulator.url("cam003", "sub")) as reader:
+        packets = reader.read(count=40)
+    received = [n for p in packets for n in _nals(p.data) if n[0] & 0x1F in (1, 5)]
+    assert len(received) >= 40
+    assert all(nal in clip for nal in received)
+
+
+def _nals(data: bytes) -> list[bytes]:
+    from tests.fixtures.rtsp import annexb_nal_units
+
+    return annexb_nal_units(data)
+
+
+def _clip_picture_nals(path: Path) -> set[bytes]:
+    from tests.fixtures.rtsp import avcc_nal_units
+
+    with av.open(str(path)) as container:
+        return {
+            nal
+            for packet in container.demux(video=0)
+            for nal in avcc_nal_units(bytes(packet))
+            if nal and nal[0] & 0x1F in (1, 5)
+        }
