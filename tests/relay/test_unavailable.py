@@ -35,9 +35,7 @@ def hevc_live(tmp_path: Path) -> Iterator[LiveServer]:
 async def test_hevc_camera_is_refused_with_415_and_4415(hevc_live: LiveServer) -> None:
     async with httpx.AsyncClient(timeout=15) as http:
         with pytest.raises(WhepError) as refused:
-            await WhepViewer.connect(
-                http, hevc_live.url("/api/live/cam002/sub/whep"), LOOPBACK_ICE
-            )
+            await WhepViewer.connect(http, hevc_live.url("/api/live/cam002/sub/whep"), LOOPBACK_ICE)
     assert refused.value.status == 415
     body = json.loads(refused.value.body)
     assert body["error"] == "codec_not_supported" and body["codec"] == "hevc"
@@ -108,4 +106,3 @@ async def test_viewers_survive_an_upstream_reconnect(live_server: LiveServer) ->
     assert [t["type"] for t in before_texts + after_texts if t["type"] != "stats"] == ["init"]
     assert len(decode_all(before + after)) == 35
     wait_for(lambda: drained(live_server), 5, "nothing left behind")
-

@@ -52,13 +52,9 @@ async def test_twenty_viewers_share_one_upstream_session(shared_live: LiveServer
     url = shared_live.url("/api/live/cam001/main/whep")
     async with httpx.AsyncClient(timeout=30) as http:
         viewers = list(
-            await asyncio.gather(
-                *(WhepViewer.connect(http, url, LOOPBACK_ICE) for _ in range(20))
-            )
+            await asyncio.gather(*(WhepViewer.connect(http, url, LOOPBACK_ICE) for _ in range(20)))
         )
-        frames = await asyncio.gather(
-            *(asyncio.wait_for(v.track.recv(), 15) for v in viewers)
-        )
+        frames = await asyncio.gather(*(asyncio.wait_for(v.track.recv(), 15) for v in viewers))
         assert all(f.width > 0 for f in frames)
         assert sim.sessions("cam001", "main") == 1
         sessions = [shared_live.relay.registry.get(v.session_id) for v in viewers]
