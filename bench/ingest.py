@@ -25,7 +25,7 @@ import httpx
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _proc import children, measure
+from _proc import children, cpu_seconds, measure
 
 from vgateway.simulator.client import SimulatorProcess
 
@@ -41,7 +41,7 @@ def free_port() -> int:
         return port
 
 
-def write_config(sim: SimulatorProcess, workdir: Path, port: int) -> Path:
+def write_config(sim: SimulatorProcess, cams: list[str], workdir: Path, port: int) -> Path:
     cameras = [
         {
             "id": cam,
@@ -54,20 +54,20 @@ def write_config(sim: SimulatorProcess, workdir: Path, port: int) -> Path:
             # the sub stream (640x352, 24 fps) is the always-on pull measured here
             "streams": {"main": {"url": sim.url(cam, "main")}, "sub": {"url": sim.url(cam, "sub")}},
         }
-        for i, cam in enumerate(sim.camera_ids)
+        for i, cam in enumerate(cams)
     ]
     doc = {
         "district": "基准区",
         "gateway": {
             "port": port,
-            "database_url": f"sqlite:///{workdir / 'bench.db'}",
+            "database_url": f"sqlite:///{workdir / f'bench-{port}.db'}",
             "log_level": "WARNING",
             "data_dir": str(workdir),
         },
         "towns": [{"id": "bench", "name": "基准街道", "name_en": "Bench", "kind": "街道"}],
         "cameras": cameras,
     }
-    path = workdir / "bench.yaml"
+    path = workdir / f"bench-{port}.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     return path
 
@@ -124,6 +124,75 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+class Gateway:
+    """`vgateway run` as a subprocess on its own port, for a subset of the cameras."""
+
+    def __init__(self, sim: SimulatorProcess, cams: list[str], workdir: Path) -> None:
+        self.port = free_port()
+        config = write_config(sim, cams, workdir, self.port)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "vgateway", "run", "--config", str(config)],
+            cwd=workdir,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.api = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=10)
+        time.sleep(1.5)
+        self.ready_s = 1.5 + wait_online(self.api, len(cams), 90)
+
+    def close(self) -> None:
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.api.close()
+
+
+def start_peers(sim: SimulatorProcess, cams: list[str]) -> list[subprocess.Popen[bytes]]:
+    command = ["ffmpeg", "-nostdin", "-loglevel", "error", "-rtsp_transport", "tcp", "-i"]
+    return [
+        subprocess.Popen(
+            [*command, sim.url(cam, "sub"), "-c", "copy", "-f", "null", "-"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for cam in cams
+    ]
+
+
+def stop_peers(peers: list[subprocess.Popen[bytes]]) -> None:
+    for peer in peers:
+        peer.terminate()
+    for peer in peers:
+        peer.wait(10)
+
+
+def same_window(sim: SimulatorProcess, workdir: Path, seconds: float, warmup: float) -> float:
+    """Gateway on one half of the cameras and ffmpeg on the other, measured in the same window,
+    then swapped: both sides see the same machine noise. Returns gateway/ffmpeg CPU."""
+    cams = sim.camera_ids
+    halves = [cams[: len(cams) // 2], cams[len(cams) // 2 :]]
+    gw_total = ff_total = 0.0
+    for gw_half, ff_half in (halves, halves[::-1]):
+        peers = start_peers(sim, ff_half)
+        gateway = Gateway(sim, gw_half, workdir)
+        try:
+            time.sleep(warmup)
+            pids = [gateway.process.pid, *(p.pid for p in peers)]
+            start = {pid: cpu_seconds(pid) for pid in pids}
+            began = time.monotonic()
+            time.sleep(seconds)
+            used = {pid: cpu_seconds(pid) - start[pid] for pid in pids}
+            wall = time.monotonic() - began
+        finally:
+            gateway.close()
+            stop_peers(peers)
+        gw_total += used[gateway.process.pid] / wall
+        ff_total += sum(used[p.pid] for p in peers) / wall
+    return gw_total / ff_total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cameras", type=int, default=119)
@@ -134,83 +203,45 @@ def main() -> None:
         raise SystemExit("ffmpeg is not installed (apt-get install ffmpeg)")
 
     workdir = Path(tempfile.mkdtemp(prefix="vgw-bench-"))
-    port = free_port()
     with SimulatorProcess(cameras=args.cameras) as sim:
-        config = write_config(sim, workdir, port)
-        gateway = subprocess.Popen(
-            [sys.executable, "-m", "vgateway", "run", "--config", str(config)],
-            cwd=workdir,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        api = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
+        cams = sim.camera_ids
+        gateway = Gateway(sim, cams, workdir)
         try:
-            time.sleep(2)
-            ready = wait_online(api, args.cameras, 90)
             time.sleep(args.warmup)
-            gw_cores, gw_rss = measure([gateway.pid], args.seconds)
+            gw_cores, gw_rss = measure([gateway.process.pid], args.seconds)
             sim_pid = sim.pid or 0
             sim_cores, _ = measure([sim_pid, *children(sim_pid)], 5)
-
-            cams = sim.camera_ids
-            recover = recovery_times(api, sim, cams[:5], down_s=25)
-            snaps = snapshot_latencies(api, cams, 40)
+            recover = recovery_times(gateway.api, sim, cams[:5], down_s=25)
+            snaps = snapshot_latencies(gateway.api, cams, 40)
         finally:
-            gateway.send_signal(signal.SIGINT)
-            try:
-                gateway.wait(15)
-            except subprocess.TimeoutExpired:
-                gateway.kill()
-            api.close()
+            gateway.close()
 
-        peers = [
-            subprocess.Popen(
-                [
-                    "ffmpeg",
-                    "-nostdin",
-                    "-loglevel",
-                    "error",
-                    "-rtsp_transport",
-                    "tcp",
-                    "-i",
-                    sim.url(cam, "sub"),
-                    "-c",
-                    "copy",
-                    "-f",
-                    "null",
-                    "-",
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            for cam in sim.camera_ids
-        ]
+        peers = start_peers(sim, cams)
         try:
             time.sleep(args.warmup)
             alive = sum(p.poll() is None for p in peers)
             ff_cores, ff_rss = measure([p.pid for p in peers], args.seconds)
         finally:
-            for p in peers:
-                p.terminate()
-            for p in peers:
-                p.wait(10)
+            stop_peers(peers)
+        paired = same_window(sim, workdir, args.seconds, args.warmup)
 
     n = args.cameras
     mib = 1024 * 1024
     print(
         f"\n== ingest: {n} simulated 640x352 24 fps cameras (sub streams), "
-        f"{args.seconds:.0f} s window, {os.cpu_count()} CPUs =="
+        f"{args.seconds:.0f} s windows, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f} =="
     )
-    print(f"all {n} online {ready:.1f} s after the gateway answered")
-    print(f"{'':28}{'cores':>8}{'RSS MiB':>10}{'% core/camera':>15}")
+    print(f"all {n} online {gateway.ready_s:.1f} s after the gateway started")
+    print(f"{'':30}{'cores':>8}{'RSS MiB':>10}{'% core/camera':>15}")
+    gw_row = f"{gw_cores:8.3f}{gw_rss / mib:10.0f}{100 * gw_cores / n:15.3f}"
+    print(f"{'vgateway (1 process)':30}{gw_row}")
+    ff_row = f"{ff_cores:8.3f}{ff_rss / mib:10.0f}{100 * ff_cores / n:15.3f}"
+    print(f"{f'ffmpeg -c copy ({alive} procs)':30}{ff_row}")
     print(
-        f"{'vgateway (1 process)':28}{gw_cores:8.3f}{gw_rss / mib:10.0f}{100 * gw_cores / n:15.3f}"
+        f"vgateway/ffmpeg, run one after the other: CPU {gw_cores / ff_cores:.2f}, "
+        f"RSS {gw_rss / ff_rss:.2f}"
     )
-    print(
-        f"{f'ffmpeg -c copy ({alive} procs)':28}{ff_cores:8.3f}{ff_rss / mib:10.0f}"
-        f"{100 * ff_cores / n:15.3f}"
-    )
-    print(f"ratio vgateway/ffmpeg CPU: {gw_cores / ff_cores:.2f}   RSS: {gw_rss / ff_rss:.2f}")
+    print(f"vgateway/ffmpeg, halves in the same window (swapped, summed): CPU {paired:.2f}")
     print(f"(simulator: GStreamer server + fault proxy used {sim_cores:.3f} cores meanwhile)")
     finite = [t for t in recover if t != float("inf")]
     print(

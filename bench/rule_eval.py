@@ -77,8 +77,12 @@ def evaluate_clip(
     tz = ZoneInfo("Asia/Shanghai")
     t0 = dt.datetime.fromisoformat(clip["t0"]).replace(tzinfo=tz).timestamp()
     events, _ = run_clip(
-        shared / "media" / "videos" / clip["file"], rules, pool, t0=t0,
-        loops=int(clip.get("loops", 1)), reverse=bool(clip.get("reverse", False)),
+        shared / "media" / "videos" / clip["file"],
+        rules,
+        pool,
+        t0=t0,
+        loops=int(clip.get("loops", 1)),
+        reverse=bool(clip.get("reverse", False)),
     )
     scores = []
     for rule_id, truths in clip["truth"].items():
@@ -117,8 +121,10 @@ def print_rules(scores: Sequence[RuleScore]) -> None:
     for rule, (truths, events, mt, me) in totals.items():
         recall = mt / truths if truths else None
         precision = me / events if events else None
-        print(f"  {rule:<12} recall {_fmt(recall)}  precision {_fmt(precision)}"
-              f"  ({mt}/{truths} intervals, {me}/{events} events)")
+        print(
+            f"  {rule:<12} recall {_fmt(recall)}  precision {_fmt(precision)}"
+            f"  ({mt}/{truths} intervals, {me}/{events} events)"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

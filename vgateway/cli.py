@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sys
 from pathlib import Path
@@ -123,12 +124,10 @@ def simulate(
             _fail(f"--codec {item!r}: expected CAMERA=h264|h265|mpeg4")
         codecs[camera_id] = name
     options = SimulatorOptions(
-        cameras=cameras,
-        port=port,
-        control_port=control_port,
-        codecs=codecs,
-        **({"media_dir": media_dir} if media_dir is not None else {}),
+        cameras=cameras, port=port, control_port=control_port, codecs=codecs
     )
+    if media_dir is not None:
+        options = dataclasses.replace(options, media_dir=media_dir)
     run_simulator(options)
 
 
@@ -151,6 +150,35 @@ def check_config(
     for path in paths:
         typer.echo(f"{path}: OK")
         typer.echo(summarize(load_config(path, secrets_file=secrets)))
+
+
+@app.command()
+def verify(
+    clip: Annotated[Path, typer.Argument(help="The clip file (MP4).")],
+    manifest: Annotated[Path, typer.Argument(help="Its manifest (CLIP_ID.manifest.json).")],
+    public_key: Annotated[
+        Path | None,
+        typer.Option(help="Gateway public key PEM (default: gateway_ed25519.pub.pem beside it)."),
+    ] = None,
+    signature: Annotated[
+        Path | None,
+        typer.Option(help="Detached signature (default: the manifest's .sig beside it)."),
+    ] = None,
+) -> None:
+    """Check a clip against its signed manifest offline: exit 0 if all matches, else 1.
+
+    Checks the Ed25519 signature over the manifest, then the clip's size, then its SHA-256,
+    and reports the first thing that does not match.
+    """
+    from vgateway.evidence import verify_clip
+
+    result = verify_clip(clip, manifest, public_key=public_key, signature=signature)
+    for line in result.checks:
+        typer.echo(f"ok: {line}")
+    if not result.ok:
+        typer.echo(f"FAILED: {result.problem}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"VERIFIED: {clip.name} matches its signed manifest")
 
 
 def main() -> None:

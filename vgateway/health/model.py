@@ -11,8 +11,7 @@ from enum import StrEnum
 from vgateway.media import MediaPacket, StreamInfo
 from vgateway.redact import redact_text
 
-RATE_WINDOW_S = 1.0
-STALE_AFTER_S = 2.5  # rates older than this read as zero: the stream is not delivering
+STALE_AFTER_S = 2.5  # no packet for this long: rates read as zero, the stream is not delivering
 
 
 class CameraState(StrEnum):
@@ -113,37 +112,37 @@ class StreamHealth:
         with self._lock:
             self._info = info
             self._connections += 1
-            self._window_start = time.time()
-            self._window_packets = self._window_bytes = 0
+            self._window_start = 0.0  # rates restart at the first keyframe
             self._last_key_at = None
 
     def on_packet(self, packet: MediaPacket) -> None:
         """Hot path: called by the ingest thread for every packet.
 
         Lock-free on purpose: only that thread writes these counters, and a reader (`view`)
-        seeing one packet's update half-applied is harmless for statistics.
+        seeing one packet's update half-applied is harmless for statistics. Rates are computed
+        once per GOP (keyframe to keyframe), not per packet.
         """
-        now = packet.wallclock
-        size = len(packet.data)
         self._packets += 1
-        self._bytes += size
-        self._last_packet_at = now
-        self._window_packets += 1
-        self._window_bytes += size
-        elapsed = now - self._window_start
-        if elapsed >= RATE_WINDOW_S:
-            self._fps = self._window_packets / elapsed
-            self._bitrate = self._window_bytes * 8 / elapsed
-            self._window_start = now
-            self._window_packets = self._window_bytes = 0
+        self._bytes += len(packet.data)
+        self._last_packet_at = packet.wallclock
         if packet.keyframe:
-            ts = packet.seconds()
-            last = self._last_key_at
-            if ts is not None and last is not None and ts > last:
-                self._key_interval = ts - last
-            self._last_key_at = ts
+            self._on_keyframe(packet)
         if self._state is not CameraState.ONLINE:
             self.set_state(CameraState.ONLINE)
+
+    def _on_keyframe(self, packet: MediaPacket) -> None:
+        now = packet.wallclock
+        elapsed = now - self._window_start
+        if self._window_start and elapsed > 0:
+            self._fps = (self._packets - self._window_packets) / elapsed
+            self._bitrate = (self._bytes - self._window_bytes) * 8 / elapsed
+        self._window_start = now
+        self._window_packets, self._window_bytes = self._packets, self._bytes
+        ts = packet.seconds()
+        last = self._last_key_at
+        if ts is not None and last is not None and ts > last:
+            self._key_interval = ts - last
+        self._last_key_at = ts
 
     def view(self) -> HealthView:
         now = time.time()

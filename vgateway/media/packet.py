@@ -6,8 +6,9 @@ mutate the packets they are given, and one ingested packet goes to many consumer
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 # Codecs a browser can decode natively, by the names FFmpeg/PyAV use.
 BROWSER_PLAYABLE_CODECS = frozenset({"h264"})
@@ -34,13 +35,14 @@ class StreamInfo:
         return f"{self.width}x{self.height}"
 
 
-@dataclass(frozen=True, slots=True)
-class MediaPacket:
+class MediaPacket(NamedTuple):
     """One encoded video access unit.
 
     `pts`/`dts` are in `time_base` units as delivered by the demuxer (they restart when the
     upstream connection restarts; `epoch` tells consumers that happened). `wallclock` is
     `time.time()` when the packet left the demuxer, used for latency and clip boundaries.
+    A NamedTuple rather than a frozen dataclass: one is built per packet on the ingest hot path,
+    and tuple construction costs a fraction of a frozen dataclass's `__init__`.
     """
 
     data: bytes
@@ -50,7 +52,7 @@ class MediaPacket:
     keyframe: bool
     wallclock: float
     epoch: int = 0
-    info: StreamInfo | None = field(default=None, compare=False)
+    info: StreamInfo | None = None
 
     @property
     def size(self) -> int:
