@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
@@ -31,9 +32,20 @@ def detector_options(spec: DetectorSpec, base_dir: Path) -> dict[str, Any]:
     return options
 
 
-def _loc(loc: tuple[Any, ...]) -> FieldPath:
+_RULE_REF = re.compile(r"rule '([^']+)': unknown (zone|line)")
+
+
+def _loc(loc: tuple[Any, ...], message: str, data: Any) -> FieldPath:
     # Discriminated unions add the rule type to the error path; operators never wrote it.
-    return tuple(part for part in loc if not (isinstance(part, str) and part in RULE_TYPES))
+    path = tuple(part for part in loc if not (isinstance(part, str) and part in RULE_TYPES))
+    found = _RULE_REF.search(message)
+    if found and len(path) == 2 and isinstance(data, dict):
+        # A camera-level check about one rule: point at that rule's zone/line line.
+        rules = (data.get("cameras") or {}).get(path[1], {}).get("rules") or []
+        for index, rule in enumerate(rules):
+            if isinstance(rule, dict) and rule.get("id") == found.group(1):
+                return (*path, "rules", index, found.group(2))
+    return path
 
 
 def _cross_checks(
@@ -85,7 +97,10 @@ def load_rules(
     except ValidationError as exc:
         raise RulesError(
             sorted(
-                (tree.issue(_loc(tuple(e["loc"])), e["msg"]) for e in exc.errors()),
+                (
+                    tree.issue(_loc(tuple(e["loc"]), e["msg"], tree.data), e["msg"])
+                    for e in exc.errors()
+                ),
                 key=ConfigIssue.sort_key,
             )
         ) from None
