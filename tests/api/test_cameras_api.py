@@ -14,6 +14,7 @@ from vgateway.simulator.client import SimulatorProcess
 from tests.fixtures.network import network_for
 from tests.fixtures.waiting import wait_for
 from vgateway.api.app import create_app
+from vgateway.auth.settings import AuthSettings
 
 pytestmark = pytest.mark.rtsp
 
@@ -31,7 +32,9 @@ def client(simulator: SimulatorProcess, tmp_path: Path) -> Iterator[TestClient]:
     # never come back in any response
     urls["locked"] = {"main": f"rtsp://admin:{PASSWORD}@127.0.0.1:9/Streaming/Channels/101"}
     config = network_for(urls, tmp_path, streams={cams[1] + "/sub": {"transport": "udp"}})
-    with TestClient(create_app(config, base_dir=tmp_path)) as test_client:
+    app = create_app(config, base_dir=tmp_path)
+    app.state.auth_settings = AuthSettings(enabled=False)  # access control: tests/auth
+    with TestClient(app) as test_client:
         yield test_client
 
 

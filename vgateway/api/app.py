@@ -16,6 +16,7 @@ from vgateway.analytics import AnalyticsComponent
 from vgateway.api import cameras, metrics
 from vgateway.api.component import Component
 from vgateway.api.services import Services
+from vgateway.auth.component import AuthComponent
 from vgateway.config import NetworkConfig
 from vgateway.errors import GatewayError
 from vgateway.events import EventsComponent
@@ -40,6 +41,7 @@ def create_app(config: NetworkConfig, *, base_dir: Path | None = None) -> FastAP
     base = base_dir or Path.cwd()
     # Feature components, in start order. Wiring of a new feature is one line here.
     components: list[Component] = [
+        AuthComponent(base),
         LayoutsComponent(), RelayComponent(), EventsComponent(), AnalyticsComponent(base)
     ]
 

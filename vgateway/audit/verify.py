@@ -79,8 +79,8 @@ def verify_chain(entries: Iterable[AuditEntry], head: ChainHead | None) -> Verif
                         f"contents ({entry.action} by {entry.actor}) do not match its hash",
                     )
                 )
+        # After a gap or a damaged entry the next link is broken too: nothing new to report.
         elif not linked and not gap and prev_intact:
-            # (after a damaged entry the next link is broken too: nothing new to report)
             report.problems.append(
                 Problem(
                     entry.seq,

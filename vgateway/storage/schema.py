@@ -7,6 +7,8 @@ and add one import line here.
 from __future__ import annotations
 
 import vgateway.storage.db  # noqa: F401  (camera_state_events)
+from vgateway.audit import tables as audit_tables  # noqa: F401  (audit_log, audit_head)
+from vgateway.auth import tables as auth_tables  # noqa: F401  (auth_users, ...)
 from vgateway.events import tables as events_tables  # noqa: F401  (events, event_snapshots)
 from vgateway.layouts import tables as layouts_tables  # noqa: F401  (wall_layouts)
 
