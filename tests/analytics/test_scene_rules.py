@@ -97,7 +97,8 @@ def test_camera_covered() -> None:
 
 def test_plate_watch_on_a_real_plate_photo(shared_dir: Path) -> None:
     plates = shared_dir / "media" / "plates"
-    labels = {row["file"]: row["plate"] for row in csv.DictReader(open(plates / "labels.csv"))}
+    with open(plates / "labels.csv", encoding="utf-8") as handle:
+        labels = {row["file"]: row["plate"] for row in csv.DictReader(handle)}
     photo = "s01_hyperlpr_dataset_0.jpg"
     image = np.ascontiguousarray(cv2.imread(str(plates / photo)))
     listed = labels[photo].replace("0", "D")  # the list has an OCR-confusable variant
