@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import time
 
 import httpx
@@ -134,3 +136,38 @@ async def test_offer_without_h264_is_refused(shared_live: LiveServer) -> None:
     assert response.status_code == 400
     assert "H.264 with packetization-mode=1" in response.json()["detail"]
     assert drained(shared_live)
+
+
+VIEWER_SCRIPT = """
+import asyncio, sys, httpx
+from vgateway.relay.client import WhepViewer
+from vgateway.relay.settings import IceSettings
+
+async def main():
+    async with httpx.AsyncClient(timeout=15) as http:
+        ice = IceSettings(host_addresses=["127.0.0.1"])
+        viewer = await WhepViewer.connect(http, sys.argv[1], ice)
+        await viewer.track.recv()
+        print(viewer.session_id, flush=True)
+        await asyncio.sleep(60)
+
+asyncio.run(main())
+"""
+
+
+def test_viewer_process_killed_is_noticed_in_seconds(shared_live: LiveServer) -> None:
+    """A crashed browser sends neither DELETE nor DTLS close: its silence ends the session."""
+    url = shared_live.url("/api/live/cam001/sub/whep")
+    viewer = subprocess.Popen(
+        [sys.executable, "-c", VIEWER_SCRIPT, url], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert viewer.stdout is not None
+        session_id = viewer.stdout.readline().strip()
+        assert shared_live.relay.registry.get(session_id) is not None
+    finally:
+        viewer.kill()
+        viewer.wait(10)
+    killed_at = time.monotonic()
+    wait_for(lambda: drained(shared_live), 20, "the silent viewer to be dropped")
+    print(f"dropped {time.monotonic() - killed_at:.1f} s after the viewer died")

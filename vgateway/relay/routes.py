@@ -6,10 +6,11 @@ and the session URL in Location; DELETE that URL to hang up. Non-trickle: PATCH 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, WebSocket
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from vgateway.errors import GatewayError, NotFound
 from vgateway.relay.access import live_access
@@ -20,6 +21,7 @@ router = APIRouter(prefix="/api/live", tags=["live"])
 RelayDep = Annotated[LiveRelay, Depends(live_relay)]
 Access = Depends(live_access)
 SDP = "application/sdp"
+PLAYER_PAGE = Path(__file__).with_name("player.html")
 
 
 @router.post("/{camera_id}/{role}/whep", status_code=201, dependencies=[Access])
@@ -67,6 +69,12 @@ async def all_sessions(relay: RelayDep) -> list[dict[str, object]]:
 async def stream_stats(camera_id: str, role: str, relay: RelayDep) -> dict[str, object]:
     """One stream: upstream rate, viewer counts per transport, and its sessions."""
     return relay.stream_stats(camera_id, role)
+
+
+@router.get("/player", response_class=HTMLResponse)
+async def player_page() -> HTMLResponse:
+    """A one-camera debugging player: /api/live/player?camera=cam001&role=sub&transport=mse."""
+    return HTMLResponse(PLAYER_PAGE.read_text(encoding="utf-8"))
 
 
 @router.websocket("/{camera_id}/{role}/mse")

@@ -27,6 +27,8 @@ class SessionStats:
     skips: int = 0
     bitrate_bps: float = 0.0
     fps: float = 0.0
+    rtt_ms: float | None = None  # WebRTC only, from the receiver's reports
+    packets_lost: int | None = None
     _window_start: float = field(default_factory=time.monotonic)
     _window_bytes: int = 0
     _window_frames: int = 0
@@ -75,6 +77,8 @@ def session_view(session: Session) -> dict[str, object]:
         "skips": stats.skips,
         "bitrate_bps": round(stats.bitrate_bps),
         "fps": round(stats.fps, 1),
+        "rtt_ms": stats.rtt_ms,
+        "packets_lost": stats.packets_lost,
     }
 
 

@@ -53,6 +53,12 @@ class RelaySettings(BaseModel):
         gt=0,
         description="A WebRTC session whose ICE/DTLS is not up by then is closed.",
     )
+    peer_timeout_s: float = Field(
+        default=6.0,
+        gt=0,
+        description="A connected WebRTC viewer whose receiver reports (RTCP) stop for this "
+        "long is gone (closed tab, pulled cable) and is closed.",
+    )
     webrtc_queue_packets: int = Field(
         default=150,
         ge=10,

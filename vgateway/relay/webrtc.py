@@ -12,6 +12,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from aiortc import (
     RTCPeerConnection,
@@ -29,6 +30,8 @@ from vgateway.relay.settings import RelaySettings
 from vgateway.relay.track import HubVideoTrack
 
 log = logging.getLogger(__name__)
+
+WATCH_INTERVAL_S = 1.0
 
 
 class BadOffer(BadRequest):
@@ -97,6 +100,7 @@ class WebRtcSession:
         # Created before the offer is applied so it claims the offer's video section and
         # the H.264-only preference shapes the answer: a passthrough sender cannot encode VP8.
         transceiver = pc.addTransceiver(self.track, direction="sendonly")
+        self.track_sender = transceiver.sender
         transceiver.setCodecPreferences(_h264_preferences())
         try:
             await pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
@@ -107,19 +111,40 @@ class WebRtcSession:
             raise BadOffer(f"the SDP offer was rejected: {exc}") from None
         except Exception as exc:  # aiortc's OperationError/InvalidStateError/InternalError
             raise BadOffer(f"the SDP offer cannot be answered: {exc}") from None
-        self._watchdog = asyncio.create_task(self._connect_watchdog())
+        self._watchdog = asyncio.create_task(self._watch())
         return str(pc.localDescription.sdp)
 
-    async def _connect_watchdog(self) -> None:
-        await asyncio.sleep(self._settings.connect_timeout_s)
-        if self.pc.connectionState != "connected":
-            log.info(
-                "live %s %s: not connected after %.0f s, closing",
-                self.key,
-                self.id,
-                self._settings.connect_timeout_s,
-            )
-            self.close_soon()
+    async def _watch(self) -> None:
+        """Close a viewer that never connects, or whose receiver reports stop (a closed tab
+        says nothing; ICE consent checks alone would take 30 s to notice)."""
+        settings = self._settings
+        opened = time.monotonic()
+        while True:
+            await asyncio.sleep(WATCH_INTERVAL_S)
+            now = time.monotonic()
+            if self.pc.connectionState != "connected":
+                if now - opened > settings.connect_timeout_s:
+                    return self._give_up(f"not connected after {settings.connect_timeout_s:g} s")
+                continue
+            silent = await self._seconds_since_receiver_report()
+            if silent is None:
+                silent = now - opened
+            if silent > settings.peer_timeout_s:
+                return self._give_up(f"no receiver report for {silent:.0f} s")
+
+    async def _seconds_since_receiver_report(self) -> float | None:
+        report = await self.track_sender.getStats()
+        for stats in report.values():
+            if stats.type == "remote-inbound-rtp":
+                self.stats.rtt_ms = round((stats.roundTripTime or 0.0) * 1000, 1)
+                self.stats.packets_lost = int(stats.packetsLost)
+                age: float = (datetime.now(UTC) - stats.timestamp).total_seconds()
+                return age
+        return None
+
+    def _give_up(self, why: str) -> None:
+        log.info("live %s %s: %s, closing", self.key, self.id, why)
+        self.close_soon()
 
     def _state_changed(self) -> None:
         if self.pc.connectionState in ("failed", "closed"):
