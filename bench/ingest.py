@@ -137,8 +137,12 @@ class Gateway:
             stderr=subprocess.DEVNULL,
         )
         self.api = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=10)
-        time.sleep(1.5)
-        self.ready_s = 1.5 + wait_online(self.api, len(cams), 90)
+        try:
+            time.sleep(1.5)
+            self.ready_s = 1.5 + wait_online(self.api, len(cams), 90)
+        except BaseException:
+            self.close()
+            raise
 
     def close(self) -> None:
         self.process.send_signal(signal.SIGINT)
@@ -176,7 +180,11 @@ def same_window(sim: SimulatorProcess, workdir: Path, seconds: float, warmup: fl
     gw_total = ff_total = 0.0
     for gw_half, ff_half in (halves, halves[::-1]):
         peers = start_peers(sim, ff_half)
-        gateway = Gateway(sim, gw_half, workdir)
+        try:
+            gateway = Gateway(sim, gw_half, workdir)
+        except BaseException:
+            stop_peers(peers)
+            raise
         try:
             time.sleep(warmup)
             pids = [gateway.process.pid, *(p.pid for p in peers)]
