@@ -24,6 +24,7 @@ from vgateway.health.history import StateHistory
 from vgateway.hub import Hub
 from vgateway.ingest.manager import IngestManager
 from vgateway.layouts import LayoutsComponent
+from vgateway.recording import RecordingComponent
 from vgateway.redact import redact_text
 from vgateway.relay import RelayComponent
 from vgateway.storage import create_db_engine
@@ -42,6 +43,7 @@ def create_app(config: NetworkConfig, *, base_dir: Path | None = None) -> FastAP
     # Feature components, in start order. Wiring of a new feature is one line here.
     components: list[Component] = [
         AuthComponent(base),
+        RecordingComponent(base),
         LayoutsComponent(), RelayComponent(), EventsComponent(), AnalyticsComponent(base)
     ]
 

@@ -11,6 +11,7 @@ from vgateway.audit import tables as audit_tables  # noqa: F401  (audit_log, aud
 from vgateway.auth import tables as auth_tables  # noqa: F401  (auth_users, ...)
 from vgateway.events import tables as events_tables  # noqa: F401  (events, event_snapshots)
 from vgateway.layouts import tables as layouts_tables  # noqa: F401  (wall_layouts)
+from vgateway.recording import tables as recording_tables  # noqa: F401  (segments, clips, holds)
 
 
 def load_all_tables() -> None:

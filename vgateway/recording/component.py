@@ -1,0 +1,43 @@
+"""Plugs recording into the app: `RecordingService` on `app.state.recording`, and the routes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+
+from vgateway.api.services import Services
+from vgateway.recording import metrics, routes
+from vgateway.recording.service import RecordingService
+from vgateway.recording.settings import RecordingSettings
+
+
+class RecordingComponent:
+    name = "recording"
+
+    def __init__(
+        self, base_dir: Path | None = None, settings: RecordingSettings | None = None
+    ) -> None:
+        """`base_dir` anchors a relative gateway.data_dir (create_app's base); `settings`
+        defaults to the config's `recording` section once it exists, else to the defaults."""
+        self._base = base_dir
+        self._settings = settings
+        self.service: RecordingService | None = None
+
+    def routers(self) -> list[APIRouter]:
+        return [routes.router, metrics.router]
+
+    async def start(self, app: FastAPI, services: Services) -> None:
+        config = services.config
+        settings = self._settings or getattr(config, "recording", None) or RecordingSettings()
+        data_dir = Path(config.gateway.data_dir)
+        if not data_dir.is_absolute():
+            data_dir = (self._base or Path.cwd()) / data_dir
+        self.service = RecordingService(config, services.engine, services.hub, settings, data_dir)
+        app.state.recording = self.service
+        await self.service.start()
+
+    async def stop(self) -> None:
+        if self.service is not None:
+            await self.service.stop()
+            self.service = None
