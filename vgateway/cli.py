@@ -181,6 +181,19 @@ def verify(
     typer.echo(f"VERIFIED: {clip.name} matches its signed manifest")
 
 
+
+def _add_access_commands() -> None:
+    """`vgateway users|tokens|shares|audit` (typer sub-apps of the auth feature)."""
+    from vgateway.audit.cli import audit_app
+    from vgateway.auth.cli import shares_app, tokens_app, users_app
+
+    app.add_typer(users_app, name="users")
+    app.add_typer(tokens_app, name="tokens")
+    app.add_typer(shares_app, name="shares")
+    app.add_typer(audit_app, name="audit")
+
+
+_add_access_commands()
 def main() -> None:
     try:
         app()

@@ -13,6 +13,8 @@ import typer
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from vgateway.config import NetworkConfig
+
 audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
 
 ConfigOption = Annotated[
@@ -23,17 +25,23 @@ SecretsOption = Annotated[
 ]
 
 
-def open_engine(config: Path, secrets: Path | None) -> Engine:
-    """The main database of a config file; exits with a clear message if the file is bad."""
+def load_network(config: Path, secrets: Path | None) -> NetworkConfig:
+    """The config file, or exit with its problems listed (never a traceback)."""
     from vgateway.config import ConfigError, load_config
-    from vgateway.storage import create_db_engine
 
     try:
-        network = load_config(config, secrets_file=secrets)
+        return load_config(config, secrets_file=secrets)
     except ConfigError as exc:
         typer.echo(f"error: invalid configuration:\n{exc}", err=True)
         raise typer.Exit(2) from None
-    return create_db_engine(network.gateway.database_url, Path.cwd())
+
+
+def open_engine(config: Path, secrets: Path | None) -> Engine:
+    """The main database of a config file (relative SQLite paths: from the current folder,
+    as for `vgateway run`)."""
+    from vgateway.storage import create_db_engine
+
+    return create_db_engine(load_network(config, secrets).gateway.database_url, Path.cwd())
 
 
 def cli_actor() -> str:
