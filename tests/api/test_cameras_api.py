@@ -73,7 +73,7 @@ def test_list_detail_snapshot_metrics(client: TestClient, simulator: SimulatorPr
 
 
 def test_state_history_and_no_password_leaks(
-    client: TestClient, simulator: SimulatorProcess
+    client: TestClient, simulator: SimulatorProcess, caplog: pytest.LogCaptureFixture
 ) -> None:
     cam = simulator.camera_ids[0]
     wait_for(lambda: _camera(client, cam)["state"] == "online", 20, "online")
@@ -89,3 +89,8 @@ def test_state_history_and_no_password_leaks(
     for path in ["/api/cameras", "/api/cameras/locked", "/metrics", "/openapi.json"]:
         assert PASSWORD not in client.get(path).text
     assert client.get("/api/cameras/nope").json()["error"] == "not_found"
+    logged = "\n".join(
+        record.getMessage() for phase in ("setup", "call") for record in caplog.get_records(phase)
+    )
+    assert "admin:***@127.0.0.1:9" in logged  # the failure was logged, masked
+    assert PASSWORD not in logged
