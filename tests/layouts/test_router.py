@@ -10,6 +10,7 @@ import pytest
 
 from tests.fixtures.network import network_for
 from vgateway.api.app import create_app
+from vgateway.auth.settings import AuthSettings
 from vgateway.config import NetworkConfig
 from vgateway.layouts import current_user_name
 
@@ -24,6 +25,7 @@ CAMERAS = {f"cam00{i}": {"main": f"rtsp://127.0.0.1:9/cam00{i}/main"} for i in r
 
 def _client(config: NetworkConfig, tmp_path: Path) -> Iterator[TestClient]:
     app = create_app(config, base_dir=tmp_path)
+    app.state.auth_settings = AuthSettings(enabled=False)  # identity comes from the override
     with TestClient(app) as client:
         yield client
 

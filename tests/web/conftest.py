@@ -22,6 +22,7 @@ from tests.fixtures.network import network_for
 from tests.fixtures.rtsp import require_gst_rtsp_server
 from tests.fixtures.waiting import wait_for
 from vgateway.api.app import WEB_DIR, create_app
+from vgateway.auth.settings import AuthSettings
 from vgateway.relay import IceSettings, RelaySettings
 from vgateway.simulator.client import SimulatorProcess
 
@@ -92,6 +93,8 @@ def gateway(
     }
     app = create_app(network_for(urls, tmp), base_dir=tmp)
     app.state.relay_settings = RelaySettings(ice=IceSettings(host_addresses=["127.0.0.1"]))
+    # the page has no login form yet: every request acts as the built-in local user
+    app.state.auth_settings = AuthSettings(enabled=False)
     for base_url in _serve(app):
         yield Gateway(app, base_url, web_simulator)
 

@@ -33,6 +33,21 @@ def test_auto_falls_back_to_mse_and_returns_to_webrtc(gateway: Gateway, page: Pa
     assert "webrtc" in str(sessions)
 
 
+def test_settings_menu_switches_transport(gateway: Gateway, page: Page) -> None:
+    open_wall(page, gateway.url())
+    page.click('.cam[data-camera="cam003"]')
+    wait_tiles(page, 1, "playing", "webrtc")
+    page.click(".btn-settings")
+    page.check('.settings-panel input[name="transport"][value="mse"]')
+    wait_tiles(page, 1, "playing", "mse")
+    assert_playing(page, range(1), seconds=1.0)
+    page.reload()  # the choice is remembered
+    wait_tiles(page, 1, "playing", "mse")
+    page.click(".btn-settings")
+    page.check('.settings-panel input[name="transport"][value="auto"]')
+    wait_tiles(page, 1, "playing", "webrtc")
+
+
 @pytest.mark.parametrize("transport", ["auto", "mse"])
 def test_tile_recovers_after_camera_outage(gateway: Gateway, page: Page, transport: str) -> None:
     open_wall(page, gateway.url(f"/?transport={transport}&poll=1"))

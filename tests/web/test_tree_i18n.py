@@ -75,3 +75,22 @@ def test_search_matches_english_and_pinyin_names(gateway: Gateway, page: Page) -
     assert found == [True, True, True, True, True, True, False]
     page.fill(".tree-search", "nowhere")
     expect(page.locator(".tree-note")).to_have_text("没有匹配的摄像机")
+
+
+def test_every_string_exists_in_both_languages(gateway: Gateway, page: Page) -> None:
+    open_wall(page, gateway.url())
+    keys = page.evaluate(
+        """async () => {
+          const { STRINGS } = await import('/js/i18n.js');
+          return Object.fromEntries(Object.entries(STRINGS).map(([k, v]) => [k, Object.keys(v)]));
+        }"""
+    )
+    assert set(keys) == {"zh", "en"}
+    assert sorted(keys["zh"]) == sorted(keys["en"])
+    # nothing on the page is left without a translation key
+    assert (
+        page.locator("[data-i18n]").evaluate_all(
+            "(els) => els.filter((el) => el.textContent === el.dataset.i18n).length"
+        )
+        == 0
+    )

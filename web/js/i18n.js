@@ -1,7 +1,7 @@
 // Every UI string, one dictionary per language. Camera and town names are data, not UI
 // strings: they stay Chinese, with name_en shown in English mode when the config has one.
 
-const STRINGS = {
+export const STRINGS = {
   zh: {
     'app.title': '视频监控指挥平台',
     'app.subtitle': '实时视频墙',
