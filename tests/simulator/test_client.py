@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import time
+import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 import av
 import pytest
 
-from tests.fixtures.rtsp import Received, StreamReader, annexb_nal_units, avcc_nal_units
+from tests.fixtures.rtsp import (
+    Received,
+    StreamReader,
+    annexb_nal_units,
+    avcc_nal_units,
+    require_gst_rtsp_server,
+)
+from tests.fixtures.waiting import wait_for
 from vgateway.simulator.client import SimulatorProcess
 
 pytestmark = pytest.mark.rtsp
@@ -49,7 +57,7 @@ def test_down_closes_open_connections_and_refuses_new_ones(
     with StreamReader(shared_simulator.url(camera, "sub")) as reader:
         assert len(reader.read(count=3)) == 3
         shared_simulator.set_fault(camera, "down")
-        reader.read(seconds=4)
+        reader.read(seconds=20)
         assert reader.ended
     with pytest.raises(OPEN_FAILS):
         StreamReader(shared_simulator.url(camera, "main"), timeout_s=3)
@@ -61,16 +69,14 @@ def test_down_closes_open_connections_and_refuses_new_ones(
 def test_stall_keeps_the_connection_but_sends_nothing(
     shared_simulator: SimulatorProcess, camera: str
 ) -> None:
-    with StreamReader(shared_simulator.url(camera, "sub"), timeout_s=2) as reader:
-        reader.read(count=3)
+    with StreamReader(shared_simulator.url(camera, "sub"), timeout_s=1) as reader:
+        reader.read(count=30)  # past what the client buffered while opening
         shared_simulator.set_fault(camera, "stall")
-        stalled_at = time.monotonic()
-        late = reader.read(seconds=8)
-        # Only what was in flight arrives (plus the frame FFmpeg's parser held back until the
-        # timeout flushed it); then the client times out on a socket that stays open.
-        assert sum(1 for p in late if p.at - stalled_at > 0.5) <= 1
-        assert reader.ended and isinstance(reader.error, OSError | av.FFmpegError)
-        assert time.monotonic() - stalled_at >= 1.5
+        late = reader.read(seconds=30)
+        # Only what was in flight arrives (not the 24 frames a second of a live stream), then
+        # the client times out on a socket that stays open (a closed one ends without error).
+        assert len(late) < 24
+        assert reader.ended and isinstance(reader.error, TimeoutError)
 
 
 @pytest.mark.parametrize("mode", ["garble", "truncate"])
@@ -99,10 +105,9 @@ def test_hangup_on_describe_makes_open_fail(
 
 def test_garbage_answer_makes_open_fail(shared_simulator: SimulatorProcess, camera: str) -> None:
     shared_simulator.set_fault(camera, "garbage")
-    started = time.monotonic()
-    with pytest.raises(OPEN_FAILS):
+    with pytest.raises(OPEN_FAILS) as error:
         StreamReader(shared_simulator.url(camera, "sub"), timeout_s=3)
-    assert time.monotonic() - started < 3  # the connection is closed, not left hanging
+    assert not isinstance(error.value, TimeoutError)  # answered and closed, not left hanging
 
 
 def test_faults_are_per_camera(shared_simulator: SimulatorProcess, camera: str) -> None:
@@ -122,7 +127,7 @@ def test_restart_drops_every_stream_and_brings_them_back(simulator: SimulatorPro
         reader.read(count=3)
         assert simulator.wait_sessions("cam002", "main", 1) == 1
         simulator.restart_server()
-        reader.read(seconds=5)
+        reader.read(seconds=20)
         assert reader.ended
     assert simulator.sessions("cam002", "main") == 0
     with StreamReader(simulator.url("cam002", "main")) as reader:
@@ -138,3 +143,41 @@ def test_killed_server_refuses_until_started(simulator: SimulatorProcess) -> Non
     simulator.start_server()
     with StreamReader(simulator.url("cam001", "sub")) as reader:
         assert len(reader.read(count=3)) == 3
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}").exists() and "zombie" not in _state(pid)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split("\n")[0].lower()
+    except (OSError, IndexError):
+        return "gone"
+
+
+def test_a_crashed_server_is_restarted(simulator: SimulatorProcess) -> None:
+    crashed = simulator.status()["server"]["pid"]
+    os.kill(crashed, signal.SIGKILL)
+    wait_for(lambda: simulator.status()["server"]["pid"] not in (None, crashed), 30, "a new server")
+    with StreamReader(simulator.url("cam001", "sub")) as reader:
+        assert len(reader.read(count=3)) == 3
+
+
+def test_no_server_outlives_the_simulator() -> None:
+    require_gst_rtsp_server()
+    for ending in ("stop", "kill"):
+        sim = SimulatorProcess(cameras=1, media_dir=None)
+        sim.start()
+        server = sim.status()["server"]["pid"]
+        if ending == "stop":
+            sim.stop()  # SIGTERM: clean shutdown
+        else:
+            assert sim.pid is not None
+            os.kill(sim.pid, signal.SIGKILL)  # the kernel kills the server (PR_SET_PDEATHSIG)
+        wait_for(lambda pid=server: not _alive(pid), 20, f"server {server} to exit after {ending}")
+        sim.stop()

@@ -15,6 +15,7 @@ class FakeChild:
     def __init__(self) -> None:
         self.running = True
         self.restarts = 0
+        self.pid = 4242
 
     def sessions(self) -> dict[str, int]:
         return {"/cam001/sub": 2} if self.running else {}
@@ -47,7 +48,7 @@ def test_status_lists_every_mount(api: tuple[TestClient, FaultBoard, Any]) -> No
         "/cam002/sub": 0,
     }
     assert status["faults"] == {"cam001": "ok", "cam002": "ok"}
-    assert status["server"] == {"running": True}
+    assert status["server"] == {"running": True, "pid": 4242}
 
 
 def test_set_fault(api: tuple[TestClient, FaultBoard, Any]) -> None:

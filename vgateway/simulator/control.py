@@ -32,7 +32,7 @@ def create_control_app(board: FaultBoard, child: GstChild, streams: Sequence[str
             "streams": list(streams),
             "sessions": sessions,
             "faults": board.modes(),
-            "server": {"running": child.running},
+            "server": {"running": child.running, "pid": child.pid},
         }
 
     @app.get("/status")

@@ -70,17 +70,23 @@ class GstChild:
         self._wanted = False
         self._sessions: dict[str, int] = {}
         self._supervisor: asyncio.Task[None] | None = None
-        self._ready: asyncio.Future[int] | None = None
+        self._serving: asyncio.subprocess.Process | None = None  # the process that said ready
+        self._reader: asyncio.Task[None] | None = None
 
     @property
     def address(self) -> tuple[str, int] | None:
         """Where the server listens, None while it is not serving."""
-        running = self._process is not None and self._process.returncode is None
-        return (self._host, self._port) if running and self._port else None
+        process = self._process
+        serving = process is not None and process.returncode is None and self._serving is process
+        return (self._host, self._port) if serving else None
 
     @property
     def running(self) -> bool:
         return self.address is not None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self.running and self._process is not None else None
 
     def sessions(self) -> dict[str, int]:
         return dict(self._sessions)
@@ -127,7 +133,7 @@ class GstChild:
         command = [str(SYSTEM_PYTHON), str(GST_SCRIPT), "--host", self._host]
         command += ["--port", str(self._port), "--parent-pid", str(os.getpid()), *self._args]
         loop = asyncio.get_running_loop()
-        self._ready = loop.create_future()
+        ready: asyncio.Future[int] = loop.create_future()
         self._process = await asyncio.create_subprocess_exec(
             *command,
             stdin=subprocess.DEVNULL,
@@ -135,15 +141,16 @@ class GstChild:
             stderr=sys.stderr,
             limit=1 << 20,
         )
-        reader = loop.create_task(self._read_reports(self._process, self._ready))
+        reader = self._reader = loop.create_task(self._read_reports(self._process, ready))
         try:
-            self._port = await asyncio.wait_for(asyncio.shield(self._ready), READY_TIMEOUT_S)
+            self._port = await asyncio.wait_for(asyncio.shield(ready), READY_TIMEOUT_S)
         except TimeoutError:
             self._process.kill()
             raise SimulatorError(f"GStreamer server not ready after {READY_TIMEOUT_S} s") from None
         except SimulatorError:
             reader.cancel()
             raise
+        self._serving = self._process
         log.info("GStreamer RTSP server pid %d on %s:%d", self._process.pid, self._host, self._port)
 
     async def _read_reports(
