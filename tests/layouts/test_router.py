@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from tests.fixtures.network import network_for
 from vgateway.api.app import create_app
 from vgateway.auth.settings import AuthSettings
 from vgateway.config import NetworkConfig
 from vgateway.layouts import current_user_name
-
-with warnings.catch_warnings():
-    # Starlette 1.x warns that it prefers httpx2 at import; the httpx it finds works the same.
-    warnings.simplefilter("ignore", UserWarning)
-    from fastapi.testclient import TestClient
 
 # nothing listens on port 9: the cameras stay offline, which the layouts API does not care about
 CAMERAS = {f"cam00{i}": {"main": f"rtsp://127.0.0.1:9/cam00{i}/main"} for i in range(1, 5)}

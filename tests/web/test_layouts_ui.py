@@ -77,3 +77,8 @@ def test_grid_sizes_and_closing_a_tile(gateway: Gateway, page: Page) -> None:
     page.locator(".tile").first.hover()
     page.locator(".tile").first.locator(".btn-close").click()
     assert _tiles(page) == [None, None, None, None]
+
+    page.click(".btn-fullscreen")  # the Fullscreen API on the wall element
+    page.wait_for_function("() => document.fullscreenElement?.classList.contains('wall')")
+    page.evaluate("document.exitFullscreen()")
+    page.wait_for_function("() => document.fullscreenElement === null")
