@@ -71,6 +71,10 @@ export class LayoutBar {
       toast(this.i18n.t('layout.noName'), 'error');
       return;
     }
+    if (name.includes('/')) {
+      toast(this.i18n.t('layout.badName'), 'error');
+      return;
+    }
     const { grid, tiles } = this.wall.layout;
     try {
       await api.saveLayout(name, grid, tiles);
