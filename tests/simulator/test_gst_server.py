@@ -19,9 +19,10 @@ PATTERN_LOOP_FRAMES = 100  # gst_server: 4 s of pattern at 25 fps
 
 @pytest.fixture(scope="module")
 def pattern_simulator() -> Iterator[SimulatorProcess]:
-    """No media folder (generated pattern) and one H.265 camera."""
+    """No media folder (generated pattern), one H.265 and one MPEG-4 camera."""
     require_gst_rtsp_server()
-    with SimulatorProcess(cameras=2, media_dir=None, codecs={"cam002": "h265"}) as sim:
+    codecs = {"cam002": "h265", "cam003": "mpeg4"}
+    with SimulatorProcess(cameras=3, media_dir=None, codecs=codecs) as sim:
         yield sim
 
 
@@ -67,11 +68,15 @@ def test_pattern_loops_without_timestamps_going_back(
     assert all({7, 8} <= {n[0] & 0x1F for n in _nals(packets[i].data)} for i in keyframes)
 
 
-def test_h265_override_is_served_as_hevc(pattern_simulator: SimulatorProcess) -> None:
-    with StreamReader(pattern_simulator.url("cam002", "sub")) as reader:
-        packets = reader.read(count=10)
-        assert (reader.codec, reader.size) == ("hevc", (640, 352))
-    assert len(packets) == 10
+@pytest.mark.parametrize(("camera", "codec"), [("cam002", "hevc"), ("cam003", "mpeg4")])
+def test_codec_overrides_are_served(
+    pattern_simulator: SimulatorProcess, camera: str, codec: str
+) -> None:
+    with StreamReader(pattern_simulator.url(camera, "sub")) as reader:
+        packets = reader.read(count=20)
+        assert (reader.codec, reader.size) == (codec, (640, 352))
+    pts = [p.pts for p in packets[1:]]  # FFmpeg leaves the very first packet without one
+    assert None not in pts and _strictly_increasing(pts)
 
 
 def test_session_count_follows_clients(shared_simulator: SimulatorProcess) -> None:

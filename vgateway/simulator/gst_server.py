@@ -50,7 +50,7 @@ ENCODERS = {
 PAYLOADERS = {
     "h264": "rtph264pay name=pay0 pt=96 config-interval=-1",
     "h265": "rtph265pay name=pay0 pt=96 config-interval=-1",
-    "mpeg4": "rtpmp4vpay name=pay0 pt=96 config-interval=-1",
+    "mpeg4": "rtpmp4vpay name=pay0 pt=96 config-interval=-1 max-ptime=1000000",
 }
 
 
