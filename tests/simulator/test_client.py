@@ -117,9 +117,11 @@ def test_faults_are_per_camera(shared_simulator: SimulatorProcess, camera: str) 
         assert len(reader.read(count=3)) == 3
 
 
-def test_unknown_fault_mode_is_rejected(shared_simulator: SimulatorProcess) -> None:
+def test_unknown_fault_mode_or_camera_is_rejected(shared_simulator: SimulatorProcess) -> None:
     with pytest.raises(ValueError, match="unknown fault mode 'melt'"):
         shared_simulator.set_fault("cam001", "melt")
+    with pytest.raises(KeyError, match="cam999"):
+        shared_simulator.set_fault("cam999", "down")
 
 
 def test_restart_drops_every_stream_and_brings_them_back(simulator: SimulatorProcess) -> None:

@@ -70,3 +70,9 @@ def test_damage_spares_rtcp_small_packets_and_messages() -> None:
     for unit in (rtcp, sps, message):
         assert garble(unit, rng) == unit
         assert truncate(unit, rng) == unit
+
+
+def test_oversized_body_passes_through_unbuffered() -> None:
+    head = b"SET_PARAMETER rtsp://h/cam001/main RTSP/1.0\r\nContent-Length: 99999999\r\n\r\n"
+    units = Framer().feed(head + b"abc")
+    assert [u.data for u in units] == [head + b"abc"]

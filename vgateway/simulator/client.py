@@ -6,6 +6,7 @@ For tests, benches and ``vgateway run --simulate``. Every call is synchronous an
 from __future__ import annotations
 
 import collections
+import contextlib
 import os
 import queue
 import re
@@ -117,8 +118,11 @@ class SimulatorProcess:
         self._http = httpx.Client(base_url=self.control_url, timeout=10)
 
     def _echo_stderr(self, line: str | None) -> None:
-        if line is not None:
-            self._stderr_tail.append(line.rstrip())
+        if line is None:
+            return
+        self._stderr_tail.append(line.rstrip())
+        # stderr may be closed or swapped by then (interpreter or test teardown)
+        with contextlib.suppress(ValueError, OSError):
             sys.stderr.write(line)
 
     def stop(self) -> None:
@@ -157,7 +161,10 @@ class SimulatorProcess:
     def set_fault(self, camera_id: str, mode: str) -> None:
         """Inject a fault on both streams of a camera (``ok`` clears it); see FaultMode."""
         FaultMode.parse(mode)
-        self._client().put(f"/cameras/{camera_id}/fault", json={"mode": mode}).raise_for_status()
+        response = self._client().put(f"/cameras/{camera_id}/fault", json={"mode": mode})
+        if response.status_code == 404:
+            raise KeyError(f"unknown camera {camera_id!r}")
+        response.raise_for_status()
 
     def restart_server(self) -> None:
         """kill -9 the GStreamer server and start it again; returns once it serves again."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 INTERLEAVED = 0x24  # "$"
 HEADER_LIMIT = 64 * 1024
+BODY_LIMIT = 1024 * 1024
 _CONTENT_LENGTH = re.compile(rb"(?im)^content-length[ \t]*:[ \t]*(\d+)")
 # Payloads shorter than this (SPS, PPS, SEI, tiny slices) are left alone by the damaging faults,
 # so a client still learns the stream's parameters and the damage lands in picture data.
@@ -56,8 +57,8 @@ class Unit:
 class Framer:
     """Incremental splitter for one direction of an RTSP connection.
 
-    Bytes that cannot be RTSP (no header end within HEADER_LIMIT) come out as one message unit
-    so a non-RTSP stream still passes through instead of growing the buffer without bound.
+    Bytes that cannot be RTSP (no header end within HEADER_LIMIT, a body over BODY_LIMIT) come
+    out as one message unit so they still pass through instead of growing the buffer unbounded.
     """
 
     def __init__(self) -> None:
@@ -85,7 +86,12 @@ class Framer:
                     position = size
                 break
             match = _CONTENT_LENGTH.search(buffer, position, head_end)
-            end = head_end + 4 + (int(match.group(1)) if match else 0)
+            body = int(match.group(1)) if match else 0
+            if body > BODY_LIMIT:
+                units.append(Unit(bytes(buffer[position:])))
+                position = size
+                break
+            end = head_end + 4 + body
             if end > size:
                 break
             units.append(Unit(bytes(buffer[position:end])))

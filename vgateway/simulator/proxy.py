@@ -58,6 +58,7 @@ class ProxyConnection(asyncio.Protocol):
         self._server_framer = Framer()
         self._camera: str | None = None
         self._connecting = False
+        self._connect_task: asyncio.Task[None] | None = None
         self._closed = False
         self._rng = random.Random()
 
@@ -88,9 +89,10 @@ class ProxyConnection(asyncio.Protocol):
             self._server.write(unit.data)
             return
         self._pending.append(unit.data)
-        if not self._connecting:
+        if not self._connecting and self._client is not None:
             self._connecting = True
-            asyncio.get_running_loop().create_task(self._connect_upstream())
+            self._client.pause_reading()  # until the upstream takes the pending requests
+            self._connect_task = asyncio.get_running_loop().create_task(self._connect_upstream())
 
     def _bind_camera(self, path: str) -> None:
         camera = path.strip("/").split("/", 1)[0]
@@ -124,6 +126,8 @@ class ProxyConnection(asyncio.Protocol):
         self._server.set_write_buffer_limits(high=WRITE_HIGH, low=WRITE_LOW)
         self._server.writelines(self._pending)
         self._pending.clear()
+        if self._client is not None:
+            self._client.resume_reading()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.close()
