@@ -78,6 +78,14 @@ def test_grid_sizes_and_closing_a_tile(gateway: Gateway, page: Page) -> None:
     page.locator(".tile").first.locator(".btn-close").click()
     assert _tiles(page) == [None, None, None, None]
 
+    # another panel (events) asks for a camera: the next free tile shows it, once
+    for _ in range(2):
+        page.evaluate(
+            "document.dispatchEvent(new CustomEvent('vgw:show-camera', "
+            "{detail: {cameraId: 'cam002'}}))"
+        )
+    assert _tiles(page) == ["cam002", None, None, None]
+
     page.click(".btn-fullscreen")  # the Fullscreen API on the wall element
     page.wait_for_function("() => document.fullscreenElement?.classList.contains('wall')")
     page.evaluate("document.exitFullscreen()")

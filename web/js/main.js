@@ -19,6 +19,8 @@ const layouts = new LayoutBar(document.querySelector('.layouts'), wall, i18n);
 new SettingsMenu(document.querySelector('.btn-settings'), document.querySelector('.settings-panel'), settings, i18n);
 
 tree.addEventListener('pick', (event) => wall.fillNext(event.detail));
+// other panels (events) ask for a camera with a DOM event, without importing the wall
+document.addEventListener('vgw:show-camera', (event) => wall.show(event.detail.cameraId));
 
 const gridButtons = document.querySelector('.grid-buttons');
 for (const n of GRIDS) {

@@ -137,6 +137,13 @@ export class Wall extends EventTarget {
     return index;
   }
 
+  /** Bring a camera to the operator's eye: select its tile, or put it in the next free one. */
+  show(cameraId) {
+    const index = this.tiles.findIndex((tile) => tile.cameraId === cameraId);
+    if (index >= 0) this.select(index);
+    else this.fillNext(cameraId);
+  }
+
   toggleEnlarge(index) {
     const restoring = this.enlarged === index;
     this.enlarged = restoring ? null : index;
