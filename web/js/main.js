@@ -1,6 +1,7 @@
 // Wiring of the live-wall page. Nothing here holds logic of its own.
 
 import { Directory } from './directory.js';
+import { EventsPanel } from './events-panel.js';
 import { I18n } from './i18n.js';
 import { LayoutBar } from './layouts.js';
 import { SettingsMenu } from './menu.js';
@@ -21,6 +22,9 @@ new SettingsMenu(document.querySelector('.btn-settings'), document.querySelector
 tree.addEventListener('pick', (event) => wall.fillNext(event.detail));
 // other panels (events) ask for a camera with a DOM event, without importing the wall
 document.addEventListener('vgw:show-camera', (event) => wall.show(event.detail.cameraId));
+new EventsPanel(document.querySelector('.workspace'), i18n, {
+  names: (id) => directory.get(id)?.name ?? id,
+});
 
 const gridButtons = document.querySelector('.grid-buttons');
 for (const n of GRIDS) {
