@@ -140,6 +140,7 @@ class GstChild:
             stdout=subprocess.PIPE,
             stderr=sys.stderr,
             limit=1 << 20,
+            start_new_session=True,  # a terminal's Ctrl-C reaches us; we stop the server
         )
         reader = self._reader = loop.create_task(self._read_reports(self._process, ready))
         try:

@@ -38,6 +38,8 @@ MAIN_CLIPS = (
 )
 PATTERN_FPS = 25
 PATTERN_SECONDS = 4
+# x264 threads=1: sliced threads cut each frame into slices, and h264parse then repeats SPS/PPS
+# before the second IDR slice, which clients read as two frames with one timestamp.
 ENCODERS = {
     "h264": "x264enc key-int-max={gop} bframes=0 speed-preset=ultrafast threads=1 "
     "bitrate=600 ! h264parse config-interval=-1 "
@@ -47,6 +49,8 @@ ENCODERS = {
     "mpeg4": "avenc_mpeg4 gop-size={gop} bitrate=800000 max-bframes=0 "
     "! mpeg4videoparse config-interval=-1",
 }
+# rtpmp4vpay max-ptime: one frame per packet; it otherwise packs small frames together and
+# FFmpeg then gives only the first of them a timestamp.
 PAYLOADERS = {
     "h264": "rtph264pay name=pay0 pt=96 config-interval=-1",
     "h265": "rtph265pay name=pay0 pt=96 config-interval=-1",
