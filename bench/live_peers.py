@@ -29,11 +29,13 @@ def run_gateway(config: Path, port: int) -> None:
     import uvicorn
 
     from vgateway.api.app import create_app
+    from vgateway.auth.settings import AuthSettings
     from vgateway.config import load_config
     from vgateway.relay.settings import RelaySettings
 
     app = create_app(load_config(config), base_dir=config.parent)
     app.state.relay_settings = RelaySettings(ice=LOOPBACK)
+    app.state.auth_settings = AuthSettings(enabled=False)  # measure the relay, not sign-in
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio")
 
 

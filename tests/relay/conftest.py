@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from tests.fixtures.network import network_for
 from tests.fixtures.waiting import wait_for
 from vgateway.api.app import create_app
+from vgateway.auth.settings import AuthSettings
 from vgateway.relay import IceSettings, LiveRelay, RelaySettings
 from vgateway.simulator.client import SimulatorProcess
 
@@ -72,6 +73,7 @@ def live_app(simulator: SimulatorProcess, tmp_path: Path, cameras: int = 2) -> F
     urls = {c: {"main": simulator.url(c, "main"), "sub": simulator.url(c, "sub")} for c in cams}
     app = create_app(network_for(urls, tmp_path), base_dir=tmp_path)
     app.state.relay_settings = RelaySettings(ice=LOOPBACK_ICE)
+    app.state.auth_settings = AuthSettings(enabled=False)  # access control is tested in auth
     return app
 
 

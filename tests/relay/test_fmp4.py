@@ -58,7 +58,7 @@ def test_new_parameter_sets_start_a_new_init_segment(shared_dir: Path) -> None:
     assert key.keyframe and key.info is not None
     # a camera reconfigured to another profile: different SPS bytes (profile_idc 66)
     changed = key.data.replace(b"\x67\x4d\x00\x28", b"\x67\x42\x00\x28", 1)
-    reconfigured = dataclasses.replace(key, data=changed, epoch=2)
+    reconfigured = key._replace(data=changed, epoch=2)
     fragmenter = Fragmenter()
     items = run(fragmenter, [*packets[:10], reconfigured])
     inits = [i for i in items if isinstance(i, InitSegment)]
@@ -68,7 +68,7 @@ def test_new_parameter_sets_start_a_new_init_segment(shared_dir: Path) -> None:
 def test_hevc_is_refused(shared_dir: Path) -> None:
     packet = clip_packets(shared_dir)[0]
     assert packet.info is not None
-    hevc = dataclasses.replace(packet, info=dataclasses.replace(packet.info, codec="hevc"))
+    hevc = packet._replace(info=dataclasses.replace(packet.info, codec="hevc"))
     with pytest.raises(UnsupportedCodec) as refused:
         Fragmenter().push(hevc)
     assert refused.value.codec == "hevc"

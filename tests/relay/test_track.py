@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import itertools
 from pathlib import Path
 
@@ -51,7 +50,7 @@ async def test_track_waits_for_keyframe_after_reconnect(shared_dir: Path) -> Non
     track = HubVideoTrack(hub.subscribe("cam", "sub", "viewer"), SessionStats())
     stream.publish(packets[0])
     first = await track.recv()
-    reconnected = [dataclasses.replace(p, epoch=2) for p in packets[40:50]]  # key at 48
+    reconnected = [p._replace(epoch=2) for p in packets[40:50]]  # key at 48
     for p in reconnected:
         stream.publish(p)
     after = await track.recv()
