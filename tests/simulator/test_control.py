@@ -16,6 +16,10 @@ class FakeChild:
         self.running = True
         self.restarts = 0
         self.pid = 4242
+        self.dropped: list[str] = []
+
+    def drop_sessions(self, camera_id: str) -> None:
+        self.dropped.append(camera_id)
 
     def sessions(self) -> dict[str, int]:
         return {"/cam001/sub": 2} if self.running else {}
@@ -56,6 +60,8 @@ def test_set_fault(api: tuple[TestClient, FaultBoard, Any]) -> None:
     response = client.put("/cameras/cam002/fault", json={"mode": "stall"})
     assert response.json() == {"camera": "cam002", "mode": "stall"}
     assert board.modes()["cam002"] == "stall"
+    client.put("/cameras/cam001/fault", json={"mode": "down"})
+    assert api[2].dropped == ["cam001"]  # sessions over UDP end too
     assert client.put("/cameras/cam009/fault", json={"mode": "down"}).status_code == 404
     bad = client.put("/cameras/cam001/fault", json={"mode": "melt"})
     assert bad.status_code == 422 and "hangup_describe" in bad.text

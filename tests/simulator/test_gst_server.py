@@ -100,6 +100,15 @@ def test_udp_transport_works_through_the_proxy(shared_simulator: SimulatorProces
     assert shared_simulator.wait_sessions("cam002", "sub", 0) == 0
 
 
+def test_down_ends_udp_sessions_in_the_server(simulator: SimulatorProcess) -> None:
+    """Over UDP, RTP does not pass the proxy: the server itself must end the sessions."""
+    with StreamReader(simulator.url("cam003", "sub"), transport="udp") as reader:
+        reader.read(count=5)
+        assert simulator.wait_sessions("cam003", "sub", 1) == 1
+        simulator.set_fault("cam003", "down")
+        assert simulator.wait_sessions("cam003", "sub", 0, timeout=5) == 0  # not after 20 s
+
+
 def test_unknown_mount_is_refused(shared_simulator: SimulatorProcess) -> None:
     with pytest.raises(av.FFmpegError):
         StreamReader(shared_simulator.url("cam999", "main"), timeout_s=3)

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, HTTPException
 from pydantic import BaseModel, Field
 
-from vgateway.simulator.faults import FaultBoard, FaultMode
+from vgateway.simulator.faults import CLOSING_MODES, FaultBoard, FaultMode
 from vgateway.simulator.gst_child import GstChild, SimulatorError
 
 
@@ -44,6 +44,8 @@ def create_control_app(board: FaultBoard, child: GstChild, streams: Sequence[str
         if not board.knows(camera_id):
             raise HTTPException(404, f"unknown camera {camera_id!r}")
         board.set_mode(camera_id, request.mode)
+        if request.mode in CLOSING_MODES:
+            child.drop_sessions(camera_id)
         return {"camera": camera_id, "mode": request.mode.value}
 
     @app.post("/server/restart")

@@ -110,6 +110,12 @@ class GstChild:
         self._process = None  # tells the supervisor this exit was asked for
         self._sessions = {}
 
+    def drop_sessions(self, camera_id: str) -> None:
+        """End the camera's RTSP sessions in the server (RTP over UDP would outlive the proxy)."""
+        process = self._process
+        if process is not None and process.stdin is not None and self.running:
+            process.stdin.write(json.dumps({"drop": camera_id}).encode() + b"\n")
+
     async def restart(self) -> None:
         await self.kill()
         await self.start()
@@ -136,7 +142,7 @@ class GstChild:
         ready: asyncio.Future[int] = loop.create_future()
         self._process = await asyncio.create_subprocess_exec(
             *command,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE,  # commands; its end also tells the server we are gone
             stdout=subprocess.PIPE,
             stderr=sys.stderr,
             limit=1 << 20,

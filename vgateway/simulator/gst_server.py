@@ -5,7 +5,8 @@ Each clip is parsed (or, for the test pattern and the H.265 / MPEG-4 overrides, 
 memory; every mount's appsrc is fed from that memory with timestamps that keep growing across
 loops, so clients see an endless live camera and the CPU cost stays at packetising.
 
-Protocol with the parent process: arguments in; JSON lines on stdout out:
+Protocol with the parent process: arguments in, ``{"drop": "cam001"}`` lines on stdin (end that
+camera's sessions); JSON lines on stdout out:
 ``{"event": "ready", "port": N}`` once listening, then ``{"event": "sessions", "sessions":
 {"/cam001/sub": 1}}`` whenever the server's own session pool changes (and every few seconds).
 A failure to start prints ``{"event": "error", "message": ...}`` and exits with status 2.
@@ -162,8 +163,8 @@ class CameraFactory(GstRtspServer.RTSPMediaFactory):  # type: ignore[misc]
         media.vg_path = self._path  # read back when counting sessions per mount
 
 
-class SessionReporter:
-    """Counts the sessions in the server's pool per mount and prints them when they change."""
+class Sessions:
+    """The server's session pool: counts per mount (printed when they change), drops on demand."""
 
     HEARTBEAT_S = 2.0
 
@@ -172,13 +173,16 @@ class SessionReporter:
         self._last: dict[str, int] | None = None
         self._last_time = 0.0
 
+    def _paths(self) -> list[tuple[Any, set[str]]]:
+        return [
+            (session, {getattr(sm.get_media(), "vg_path", "") for sm in session.filter(None)})
+            for session in self._pool.filter(None)
+        ]
+
     def tick(self) -> bool:
         self._pool.cleanup()  # drops sessions whose client stopped sending keep-alives
         counts: dict[str, int] = {}
-        for session in self._pool.filter(None):
-            paths: set[str] = set()
-            for session_media in session.filter(None):
-                paths.add(getattr(session_media.get_media(), "vg_path", ""))
+        for _session, paths in self._paths():
             for path in paths - {""}:
                 counts[path] = counts.get(path, 0) + 1
         now = time.monotonic()
@@ -186,6 +190,39 @@ class SessionReporter:
             emit({"event": "sessions", "sessions": counts})
             self._last, self._last_time = counts, now
         return True
+
+    def drop(self, camera: str) -> None:
+        """End the camera's sessions now: with RTP over UDP, closing RTSP alone leaves them on."""
+        prefix = f"/{camera}/"
+        for session, paths in self._paths():
+            if any(path.startswith(prefix) for path in paths):
+                self._pool.remove(session)
+        self.tick()
+
+
+def read_commands(sessions: Sessions, loop: Any) -> None:
+    """Commands from the parent on stdin, one JSON object a line; EOF means the parent is gone."""
+
+    pending = bytearray()
+
+    def on_input(fd: int, _condition: Any) -> bool:
+        data = os.read(fd, 65536)
+        if not data:
+            loop.quit()
+            return False
+        pending.extend(data)
+        while (end := pending.find(b"\n")) >= 0:
+            line = bytes(pending[:end])
+            del pending[: end + 1]
+            try:
+                command = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(command, dict) and isinstance(command.get("drop"), str):
+                sessions.drop(command["drop"])
+        return True
+
+    GLib.io_add_watch(sys.stdin.fileno(), GLib.PRIORITY_DEFAULT, GLib.IO_IN | GLib.IO_HUP, on_input)
 
 
 def emit(message: dict[str, Any]) -> None:
@@ -278,8 +315,9 @@ def main(argv: list[str]) -> int:
     loop = GLib.MainLoop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         GLib.unix_signal_add(GLib.PRIORITY_HIGH, signum, lambda: loop.quit() or False)
-    reporter = SessionReporter(server)
-    GLib.timeout_add(int(args.status_interval * 1000), reporter.tick)
+    sessions = Sessions(server)
+    GLib.timeout_add(int(args.status_interval * 1000), sessions.tick)
+    read_commands(sessions, loop)
     emit({"event": "ready", "port": server.get_bound_port()})
     loop.run()
     return 0
