@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,3 +71,38 @@ def flip_byte(path: Path, offset: int) -> None:
     data = bytearray(path.read_bytes())
     data[offset] ^= 0x01
     path.write_bytes(bytes(data))
+
+
+README = Path(__file__).resolve().parents[2] / "vgateway" / "evidence" / "README.md"
+
+
+def readme_recipe() -> list[str]:
+    """The shell commands of the README's openssl section, with their line continuations."""
+    text = README.read_text(encoding="utf-8").split("only openssl and sha256sum")[1]
+    commands: list[str] = []
+    current = ""
+    for line in text.splitlines():
+        if not line.startswith("    ") or line.strip().startswith("#") or not line.strip():
+            continue
+        current += line.strip().removesuffix("\\") + " "
+        if not line.rstrip().endswith("\\"):
+            commands.append(current.strip())
+            current = ""
+    return commands
+
+
+def run_recipe(command: str, folder: Path, clip_id: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "-c", command.replace("ID", clip_id)],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+def verify_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    code = "from vgateway.cli import main; main()"
+    return subprocess.run(
+        [sys.executable, "-c", code, "verify", *args], capture_output=True, text=True, timeout=60
+    )

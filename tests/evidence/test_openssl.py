@@ -5,47 +5,24 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.evidence.conftest import SignedClip, flip_byte
-
-README = Path(__file__).resolve().parents[2] / "vgateway" / "evidence" / "README.md"
-
-
-def _recipe() -> list[str]:
-    """The shell commands of the README's openssl section, with their line continuations."""
-    text = README.read_text(encoding="utf-8").split("only openssl and sha256sum")[1]
-    commands: list[str] = []
-    current = ""
-    for line in text.splitlines():
-        if not line.startswith("    ") or line.strip().startswith("#") or not line.strip():
-            continue
-        current += line.strip().removesuffix("\\") + " "
-        if not line.rstrip().endswith("\\"):
-            commands.append(current.strip())
-            current = ""
-    return commands
-
-
-def _run(command: str, folder: Path, clip_id: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["bash", "-c", command.replace("ID", clip_id)],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+from tests.evidence.conftest import (
+    SignedClip,
+    flip_byte,
+    readme_recipe,
+    run_recipe,
+    verify_cli,
+)
 
 
 @pytest.fixture
 def recipe(signed_clip: SignedClip) -> tuple[list[str], Path, str]:
     if shutil.which("openssl") is None or shutil.which("sha256sum") is None:
         pytest.skip("openssl or sha256sum is not installed")
-    commands = _recipe()
+    commands = readme_recipe()
     assert len(commands) == 3, commands
     return commands, signed_clip.clip.parent, signed_clip.clip.stem
 
@@ -54,11 +31,11 @@ def test_readme_recipe_verifies_a_real_clip(
     recipe: tuple[list[str], Path, str], signed_clip: SignedClip
 ) -> None:
     (signature, hash_check, fingerprint), folder, clip_id = recipe
-    result = _run(signature, folder, clip_id)
+    result = run_recipe(signature, folder, clip_id)
     assert result.returncode == 0 and "Signature Verified Successfully" in result.stdout
-    result = _run(hash_check, folder, clip_id)
+    result = run_recipe(hash_check, folder, clip_id)
     assert result.returncode == 0 and result.stdout.strip() == f"{clip_id}.mp4: OK"
-    result = _run(fingerprint, folder, clip_id)
+    result = run_recipe(fingerprint, folder, clip_id)
     assert result.stdout.strip() == signed_clip.key.key_id
 
 
@@ -67,28 +44,21 @@ def test_readme_recipe_catches_one_changed_byte(
 ) -> None:
     (signature, hash_check, _), folder, clip_id = recipe
     flip_byte(signed_clip.clip, 4096)
-    assert _run(signature, folder, clip_id).returncode == 0  # the manifest is still authentic
-    result = _run(hash_check, folder, clip_id)
+    assert run_recipe(signature, folder, clip_id).returncode == 0  # the manifest is still authentic
+    result = run_recipe(hash_check, folder, clip_id)
     assert result.returncode != 0 and "FAILED" in result.stdout
     manifest = signed_clip.manifest.read_bytes()
     signed_clip.manifest.write_bytes(re.sub(rb'"size":\d+', b'"size":1', manifest))
-    result = _run(signature, folder, clip_id)
+    result = run_recipe(signature, folder, clip_id)
     assert result.returncode != 0 and "Signature Verified Successfully" not in result.stdout
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    code = "from vgateway.cli import main; main()"
-    return subprocess.run(
-        [sys.executable, "-c", code, "verify", *args], capture_output=True, text=True, timeout=60
-    )
-
-
 def test_vgateway_verify_command(signed_clip: SignedClip) -> None:
-    ok = _cli(str(signed_clip.clip), str(signed_clip.manifest))
+    ok = verify_cli(str(signed_clip.clip), str(signed_clip.manifest))
     assert ok.returncode == 0, ok.stderr
     assert "VERIFIED" in ok.stdout
     flip_byte(signed_clip.clip, 2048)
-    bad = _cli(
+    bad = verify_cli(
         str(signed_clip.clip),
         str(signed_clip.manifest),
         "--public-key",

@@ -1,15 +1,30 @@
-"""Fixtures for recording tests: looped real footage and the index on SQLite or PostgreSQL."""
+"""Fixtures for recording tests: looped real footage, the index on SQLite or PostgreSQL, and a
+real gateway (uvicorn) over the camera simulator."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import threading
+from collections.abc import Coroutine, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
+import uvicorn
+from fastapi import FastAPI
 from sqlalchemy import Engine
 
+from tests.fixtures.network import network_for
+from tests.fixtures.waiting import wait_for
 from tests.recording.media import STREET, Footage
+from vgateway.api.app import create_app
+from vgateway.auth.settings import AuthSettings
+from vgateway.recording import RecordingService, RecordingSettings
+from vgateway.simulator.client import SimulatorProcess
 from vgateway.storage import create_db_engine
+
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +49,63 @@ def any_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engin
     engine = create_db_engine(url)
     yield engine
     engine.dispose()
+
+
+@dataclass
+class Gateway:
+    """A real gateway: uvicorn on a free port in a thread, over the camera simulator."""
+
+    app: FastAPI
+    base_url: str
+    loop: asyncio.AbstractEventLoop
+
+    @property
+    def recording(self) -> RecordingService:
+        service: RecordingService = self.app.state.recording
+        return service
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def call(self, coro: Coroutine[Any, Any, T], timeout: float = 60) -> T:
+        """Run a coroutine on the server's event loop (where the recording service lives)."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+
+LIVE_SETTINGS = {
+    "segment_seconds": 4,
+    "pre_roll_s": 3,
+    "post_roll_s": 2,
+    "min_free_bytes": 0,
+    "writer_threads": 1,
+    "cameras": {"cam001": {"mode": "continuous"}, "cam002": {"mode": "events"}},
+}
+
+
+@pytest.fixture(scope="module")
+def live_gateway(
+    shared_simulator: SimulatorProcess, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Gateway]:
+    """Two simulated cameras: cam001 recorded continuously, cam002 events-only."""
+    tmp_path = tmp_path_factory.mktemp("gateway")
+    cams = shared_simulator.camera_ids[:2]
+    urls = {
+        c: {"main": shared_simulator.url(c, "main"), "sub": shared_simulator.url(c, "sub")}
+        for c in cams
+    }
+    app = create_app(network_for(urls, tmp_path), base_dir=tmp_path)
+    app.state.recording_settings = RecordingSettings.model_validate(LIVE_SETTINGS)
+    app.state.auth_settings = AuthSettings(enabled=False)  # access control is auth's test
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_until_complete, args=(server.serve(),))
+    thread.start()
+    try:
+        wait_for(lambda: server.started or not thread.is_alive(), 60, "uvicorn to start")
+        assert server.started, "uvicorn did not start"
+        port = server.servers[0].sockets[0].getsockname()[1]
+        yield Gateway(app, f"http://127.0.0.1:{port}", loop)
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        loop.close()

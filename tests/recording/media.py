@@ -92,14 +92,15 @@ def ffprobe_errors(path: Path) -> str:
     )
 
 
-def decode_errors(path: Path) -> str:
-    """What `ffmpeg -v error` prints decoding the whole file ('' when clean).
+def decode_errors(path: Path, *, vfr: bool = False) -> str:
+    """What `ffmpeg -v error -i FILE -f null -` prints decoding the whole file ('' when clean).
 
-    `-fps_mode vfr`: the street video runs at 24.05 fps in a 24 fps-labelled stream, and
-    ffmpeg's default constant-rate output to the null muxer then reports duplicate timestamps
-    that are not in the file."""
+    `vfr`: the street video file runs at 24.05 fps in a 24 fps-labelled stream; ffmpeg's
+    default constant-rate output to the null muxer then reports duplicate output timestamps
+    that are not in the clip. Live (simulated) cameras have exact timing and need no option."""
+    options = ["-fps_mode", "vfr"] if vfr else []
     result = subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(path), "-fps_mode", "vfr", "-f", "null", "-"],
+        ["ffmpeg", "-v", "error", "-i", str(path), *options, "-f", "null", "-"],
         capture_output=True,
         text=True,
         timeout=120,

@@ -18,8 +18,9 @@ class RecordingComponent:
     def __init__(
         self, base_dir: Path | None = None, settings: RecordingSettings | None = None
     ) -> None:
-        """`base_dir` anchors a relative gateway.data_dir (create_app's base); `settings`
-        defaults to the config's `recording` section once it exists, else to the defaults."""
+        """`base_dir` anchors a relative gateway.data_dir (create_app's base). Settings come
+        from, in order: this argument, `app.state.recording_settings` (set by tests and
+        benches before start), the config's `recording` section once it exists, the defaults."""
         self._base = base_dir
         self._settings = settings
         self.service: RecordingService | None = None
@@ -29,7 +30,12 @@ class RecordingComponent:
 
     async def start(self, app: FastAPI, services: Services) -> None:
         config = services.config
-        settings = self._settings or getattr(config, "recording", None) or RecordingSettings()
+        settings = (
+            self._settings
+            or getattr(app.state, "recording_settings", None)
+            or getattr(config, "recording", None)
+            or RecordingSettings()
+        )
         data_dir = Path(config.gateway.data_dir)
         if not data_dir.is_absolute():
             data_dir = (self._base or Path.cwd()) / data_dir
