@@ -2,7 +2,9 @@
 
 Each client connection is tied to a camera by the URL of its first request with a path
 (``/cam001/main`` -> ``cam001``). Server->client data is split into RTSP messages and interleaved
-frames so faults act on whole units; with RTP over UDP only the control channel passes here.
+frames so faults act on whole units. With RTP over UDP only the control channel passes here:
+stall, garble and truncate then leave the media alone (down and garbage still end the camera's
+sessions, in the server). UDP media goes to the proxy's address, so UDP suits local clients only.
 Backpressure: a side whose peer's write buffer is full stops reading until it drains.
 """
 
