@@ -60,3 +60,29 @@ def test_api_token_revocation_is_immediate(gw: Gateway) -> None:
     )
     assert gw.client.get("/api/auth/me", headers=headers).status_code == 401
     assert gw.client.get("/api/auth/me", headers={"Authorization": "Basic eA=="}).status_code == 401
+
+
+def test_signed_media_url_is_bound_and_dies_with_its_session(gw: Gateway) -> None:
+    client = gw.login("op_alpha")
+    hidden = client.post(
+        "/api/auth/media-token", json={"camera_id": "bravo1", "action": "view_snapshot"}
+    )
+    assert hidden.status_code == 404
+    signed = client.post(
+        "/api/auth/media-token", json={"camera_id": "alpha1", "action": "view_snapshot"}
+    ).json()
+    token = signed["token"]
+    client.cookies.clear()
+    # bound to camera and action: usable for alpha1's snapshot only
+    assert client.get(f"/api/cameras/alpha1/snapshot.jpg?token={token}").status_code == 503
+    assert client.get(f"/api/cameras/bravo1/snapshot.jpg?token={token}").status_code == 404
+    assert client.get(f"/api/auth/users?token={token}").status_code == 403
+    forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    assert client.get(f"/api/cameras/alpha1/snapshot.jpg?token={forged}").status_code == 401
+    # the session that signed it ends: the URL stops working before it expires
+    session = gw.login("op_alpha")
+    me = session.get("/api/auth/me").json()
+    assert me["via"] == "session"
+    gw.auth.credentials.revoke_user("op_alpha", 0)
+    session.cookies.clear()
+    assert client.get(f"/api/cameras/alpha1/snapshot.jpg?token={token}").status_code == 401

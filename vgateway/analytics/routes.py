@@ -11,6 +11,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 
 from vgateway.analytics.service import AnalyticsService
+from vgateway.auth.deps import ScopeDep, require
+from vgateway.auth.principal import Action
 from vgateway.events.service import EventService
 
 router = APIRouter(tags=["analytics"])
@@ -30,8 +32,9 @@ Events = Annotated[EventService | None, Depends(_events)]
 
 
 @router.get("/api/analytics/stats", summary="Per-camera analytics rates, drops, inferences")
-def stats(service: Analytics, events: Events) -> dict[str, Any]:
-    cameras = service.stats()
+def stats(service: Analytics, events: Events, scope: ScopeDep) -> dict[str, Any]:
+    visible = scope.camera_ids()
+    cameras = [c for c in service.stats() if c["camera_id"] in visible]
     return {
         "cameras": cameras,
         "analysed_fps": round(sum(float(str(c["fps_achieved"])) for c in cameras), 3),
@@ -91,7 +94,12 @@ class AnalyticsCollector(Collector):
             yield summary
 
 
-@router.get("/metrics/analytics", summary="Analytics metrics (Prometheus)", response_class=Response)
+@router.get(
+    "/metrics/analytics",
+    summary="Analytics metrics (Prometheus)",
+    response_class=Response,
+    dependencies=[Depends(require(Action.view_metrics))],
+)
 def metrics(service: Analytics, events: Events) -> Response:
     registry = CollectorRegistry()
     registry.register(AnalyticsCollector(service, events))

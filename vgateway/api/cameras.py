@@ -17,6 +17,8 @@ from vgateway.api.schemas import (
     TownOut,
 )
 from vgateway.api.services import Services, get_services
+from vgateway.auth.deps import CameraAccess, ScopeDep, camera_access
+from vgateway.auth.principal import Action
 from vgateway.config import Camera
 from vgateway.errors import BadRequest, NotFound, Unavailable
 from vgateway.health import CameraState
@@ -28,6 +30,8 @@ router = APIRouter(prefix="/api", tags=["cameras"])
 SNAPSHOT_WAIT_S = 6.0  # an idle main stream needs a connection (~0.1 s) plus up to one GOP
 SNAPSHOT_WAIT_PACKETS = 400
 ServicesDep = Annotated[Services, Depends(get_services)]
+HealthAccess = Annotated[CameraAccess, Depends(camera_access(Action.view_health))]
+SnapshotAccess = Annotated[CameraAccess, Depends(camera_access(Action.view_snapshot))]
 
 
 def _camera_out(services: Services, camera: Camera) -> CameraOut:
@@ -87,17 +91,19 @@ def _find(services: Services, camera_id: str) -> Camera:
 @router.get("/cameras", response_model=list[CameraOut], summary="List cameras")
 def list_cameras(
     services: ServicesDep,
+    scope: ScopeDep,
     town: Annotated[str | None, Query(description="town id; shared cameras included")] = None,
     tag: Annotated[str | None, Query(description="only cameras with this tag")] = None,
     state: Annotated[CameraState | None, Query(description="only cameras in this state")] = None,
 ) -> list[CameraOut]:
-    cameras = list(services.config.cameras)
+    cameras = scope.visible()
     if town is not None:
         try:
             services.config.town(town)
         except KeyError:
             raise NotFound(f"no town with id {town!r}") from None
-        cameras = services.config.cameras_visible_to_town(town)
+        in_town = {c.id for c in services.config.cameras_visible_to_town(town)}
+        cameras = [c for c in cameras if c.id in in_town]
     if tag is not None:
         cameras = [c for c in cameras if tag in c.tags]
     if state is not None:
@@ -109,6 +115,7 @@ def list_cameras(
 async def get_camera(
     services: ServicesDep,
     camera_id: str,
+    _access: HealthAccess,
     history: Annotated[int, Query(ge=0, le=1000, description="state changes to include")] = 50,
 ) -> CameraDetailOut:
     camera = _find(services, camera_id)
@@ -134,6 +141,7 @@ async def get_camera(
 async def snapshot(
     services: ServicesDep,
     camera_id: str,
+    _access: SnapshotAccess,
     stream: Annotated[str | None, Query(description="main or sub; default: primary")] = None,
 ) -> Response:
     camera = _find(services, camera_id)
@@ -171,10 +179,13 @@ async def _decodable_gop(services: Services, camera_id: str, role: str) -> list[
 
 
 @router.get("/towns", response_model=list[TownOut], summary="Towns with camera counts")
-def list_towns(services: ServicesDep) -> list[TownOut]:
+def list_towns(services: ServicesDep, scope: ScopeDep) -> list[TownOut]:
     out = []
+    visible = scope.visible()  # counts never include cameras the caller cannot see
     for town in services.config.towns:
-        cameras = [c for c in services.config.cameras if c.town == town.id]
+        cameras = [c for c in visible if c.town == town.id]
+        if not cameras and not scope.unrestricted and town.id != scope.principal.town:
+            continue  # a town lists only the towns it sees into
         online = sum(services.ingest.camera_state(c.id) == CameraState.ONLINE for c in cameras)
         out.append(
             TownOut(
@@ -190,11 +201,12 @@ def list_towns(services: ServicesDep) -> list[TownOut]:
 
 
 @router.get("/health", response_model=GatewayHealthOut, summary="Gateway health summary")
-def gateway_health(services: ServicesDep) -> GatewayHealthOut:
-    states = Counter(services.ingest.camera_state(c.id).value for c in services.config.cameras)
+def gateway_health(services: ServicesDep, scope: ScopeDep) -> GatewayHealthOut:
+    visible = scope.visible()
+    states = Counter(services.ingest.camera_state(c.id).value for c in visible)
     return GatewayHealthOut(
         status="ok",
-        cameras=len(services.config.cameras),
+        cameras=len(visible),
         online=states.get(CameraState.ONLINE.value, 0),
         states=dict(states),
     )

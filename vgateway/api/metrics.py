@@ -10,6 +10,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 
 from vgateway.api.services import Services, get_services
+from vgateway.auth.deps import require
+from vgateway.auth.principal import Action
 from vgateway.health import CameraState
 
 router = APIRouter(tags=["metrics"])
@@ -50,7 +52,12 @@ class HealthCollector(Collector):
         yield from (state, fps, bitrate, reconnects, received, subscribers)
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics (admin, district officer, or an API token of one)",
+    response_class=Response,
+    dependencies=[Depends(require(Action.view_metrics))],
+)
 def metrics(services: Services = Depends(get_services)) -> Response:  # noqa: B008
     registry = CollectorRegistry()
     registry.register(HealthCollector(services))

@@ -7,7 +7,8 @@ Each route declares its policy by depending on exactly one of these:
   `require(action)`             a gateway-wide action (manage_users, read_audit, ...)
   `camera_access(action)`       an action on the path's `{camera_id}`: 404 if the camera is
                                 hidden from the caller, 403 if seen but not allowed;
-                                snapshots and playback are recorded in the audit trail
+                                snapshots are recorded in the audit trail (routes serving
+                                recorded video call `AuthService.access` themselves)
 The route-enumerating test (tests/auth/test_route_policies.py) fails for a route with none.
 On a WebSocket the same failures close the handshake (4401/4403/4404) instead.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Depends, WebSocketException
 from starlette.requests import HTTPConnection
@@ -44,8 +45,14 @@ def policy_of(dependency: Callable[..., Any]) -> RoutePolicy | None:
     return policy if isinstance(policy, RoutePolicy) else None
 
 
-def _declare(policy: RoutePolicy) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    def mark(function: Callable[..., Any]) -> Callable[..., Any]:
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def declare(policy: RoutePolicy) -> Callable[[F], F]:
+    """Mark a dependency (or a WebSocket endpoint that checks access itself after accepting,
+    to send a readable error) as enforcing `policy`."""
+
+    def mark(function: F) -> F:
         setattr(function, POLICY_ATTR, policy)
         return function
 
@@ -68,12 +75,12 @@ def get_auth(conn: HTTPConnection) -> AuthService:
 AuthDep = Annotated[AuthService, Depends(get_auth)]
 
 
-@_declare(RoutePolicy("public"))
+@declare(RoutePolicy("public"))
 def public() -> None:
     """Declares a route open to anyone."""
 
 
-@_declare(RoutePolicy("authenticated"))
+@declare(RoutePolicy("authenticated"))
 def current_principal(conn: HTTPConnection) -> Principal:
     try:
         return get_auth(conn).authenticate(conn)
@@ -98,7 +105,7 @@ def require(action: Action) -> Callable[..., Principal]:
     if action in CAMERA_ACTIONS:
         raise ValueError(f"{action} is about a camera: use camera_access")
 
-    @_declare(RoutePolicy("action", action))
+    @declare(RoutePolicy("action", action))
     def dependency(conn: HTTPConnection, principal: PrincipalDep) -> Principal:
         try:
             get_auth(conn).check(principal, action, address=client_address(conn))
@@ -122,12 +129,12 @@ def camera_access(action: Action) -> Callable[..., CameraAccess]:
     if action not in CAMERA_ACTIONS:
         raise ValueError(f"{action} is not about a camera: use require")
 
-    @_declare(RoutePolicy("camera", action))
+    @declare(RoutePolicy("camera", action))
     def dependency(camera_id: str, conn: HTTPConnection, principal: PrincipalDep) -> CameraAccess:
         auth = get_auth(conn)
         address = client_address(conn)
         try:
-            if action in (Action.view_snapshot, Action.playback):
+            if action is Action.view_snapshot:  # each snapshot is on the record
                 camera = auth.access(principal, action, camera_id, address=address)
             else:
                 checked = auth.check(principal, action, camera_id, address=address)

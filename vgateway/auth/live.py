@@ -12,10 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import inspect
 import logging
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RevokedCallback = Callable[[str], None]
+# Called on the event loop with the reason; may return an awaitable (e.g. a close coroutine).
+RevokedCallback = Callable[[str], Awaitable[object] | None]
+_CALLBACK_TIMEOUT_S = 5.0
 
 
 @dataclass(eq=False)
@@ -39,6 +42,7 @@ class LiveView:
     started_at: float
     detail: dict[str, Any]
     on_revoked: RevokedCallback | None = None
+    alive: Callable[[], bool] | None = None  # False once the stream ended on its own
     closed: bool = field(default=False, init=False)
 
 
@@ -61,8 +65,10 @@ class LiveViews:
         on_revoked: RevokedCallback | None = None,
         action: Action = Action.view_live,
         detail: dict[str, Any] | None = None,
+        alive: Callable[[], bool] | None = None,
     ) -> LiveView:
-        """Check access, record the start, and watch the view until `close`."""
+        """Check access, record the start, and watch the view until `close` (or until
+        `alive()` turns False: its stop is then recorded at the next re-check)."""
         self._service.check(principal, action, camera_id, address=address)
         view = LiveView(
             id=secrets.token_hex(6),
@@ -73,6 +79,7 @@ class LiveViews:
             started_at=self._clock(),
             detail=dict(detail or {}),
             on_revoked=on_revoked,
+            alive=alive,
         )
         self._service.record(
             "live.start",
@@ -169,6 +176,9 @@ class LiveViews:
                 log.exception("re-checking open live views failed; retrying")
 
     async def _recheck(self) -> None:
+        for view in self.open_views():
+            if view.alive is not None and not view.alive():
+                await asyncio.to_thread(self.close, view, "ended")
         for view, reason in await asyncio.to_thread(self.revoked):
             log.info(
                 "cutting live view %s of %s on %s: %s",
@@ -177,16 +187,18 @@ class LiveViews:
                 view.camera_id,
                 reason,
             )
-            self._notify(view, reason)
+            await self._notify(view, reason)
             await asyncio.to_thread(self.close, view, reason)
 
-    def _notify(self, view: LiveView, reason: str) -> None:
-        callbacks: list[Callable[[], None]] = []
+    async def _notify(self, view: LiveView, reason: str) -> None:
+        callbacks: list[Callable[[], Awaitable[object] | None]] = []
         if view.on_revoked is not None:
             callbacks.append(functools.partial(view.on_revoked, reason))
         callbacks += [functools.partial(listener, view, reason) for listener in self._listeners]
         for callback in callbacks:
             try:
-                callback()
+                result = callback()
+                if inspect.isawaitable(result):
+                    await asyncio.wait_for(result, _CALLBACK_TIMEOUT_S)
             except Exception:
                 log.exception("live view %s: revocation callback failed", view.id)

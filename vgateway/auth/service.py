@@ -311,10 +311,12 @@ class AuthService:
         on_revoked: RevokedCallback | None = None,
         action: Action = Action.view_live,
         detail: dict[str, Any] | None = None,
+        alive: Callable[[], bool] | None = None,
     ) -> LiveView:
-        """For the relay: check and record the start of a stream and watch it; `on_revoked`
-        (called on the event loop with the reason) must close the stream. Raises NotFound or
-        Forbidden like `check`."""
+        """For the relay: check and record the start of a stream and watch it. `on_revoked`
+        (called on the event loop with the reason; may return an awaitable) must end the
+        stream; `alive` lets a stream that ends by itself be noticed without `close_view`.
+        Raises NotFound or Forbidden like `check`."""
         return await asyncio.to_thread(
             self.views.open,
             principal,
@@ -323,6 +325,7 @@ class AuthService:
             on_revoked=on_revoked,
             action=action,
             detail=detail,
+            alive=alive,
         )
 
     async def close_view(self, view: LiveView, reason: str = "closed by viewer") -> None:

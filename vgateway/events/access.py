@@ -1,19 +1,26 @@
-"""Who is asking, and which cameras they may see: the two hooks the auth package replaces."""
+"""Who is asking, and which cameras they may see: the auth feature's answers for event routes.
+
+Both depend on `current_principal`, so every event route requires a signed-in caller; the
+events of cameras outside the caller's view (their town's own and shared cameras, or all of
+them for the district centre) are filtered out or answered 404.
+"""
 
 from __future__ import annotations
 
-from fastapi import Request
+from starlette.requests import HTTPConnection
+
+from vgateway.auth.deps import PrincipalDep, get_auth
+from vgateway.auth.principal import Action
 
 
-def current_user_name(request: Request) -> str:
-    """The acting user's name, recorded on acknowledgements. "local" until auth is wired."""
-    return "local"
+def current_user_name(principal: PrincipalDep) -> str:
+    """The acting user's name, recorded on acknowledgements."""
+    return principal.name
 
 
-def visible_cameras(request: Request) -> frozenset[str] | None:
-    """Camera ids the caller may see; None means every camera.
-
-    The single place where event routes ask for authorisation: the auth package wires its
-    `authorize(...)` in here (or overrides this dependency), and every event route follows.
-    """
-    return None
+def visible_cameras(conn: HTTPConnection, principal: PrincipalDep) -> frozenset[str] | None:
+    """Camera ids whose events the caller may see; None means every camera."""
+    scope = get_auth(conn).scope(principal)
+    if scope.unrestricted:
+        return None
+    return scope.camera_ids(Action.view_events)

@@ -1,17 +1,14 @@
-"""Who is asking. The single place the auth feature replaces (or overrides) later."""
+"""Who is asking: the signed-in user of the auth feature (vgateway.auth)."""
 
 from __future__ import annotations
 
-from fastapi import Request
-
-LOCAL_USER = "local"
+from vgateway.auth.deps import PrincipalDep
 
 
-def current_user_name(request: Request) -> str:
+def current_user_name(principal: PrincipalDep) -> str:
     """The user whose layouts a request reads and writes.
 
-    There is no authentication yet, so everyone is the one local user. Routes depend on this
-    function (not on its result), so `app.dependency_overrides[current_user_name]` swaps it.
+    Routes depend on this function (not on its result), so `app.dependency_overrides[...]`
+    can still swap it (tests do).
     """
-    del request
-    return LOCAL_USER
+    return principal.name

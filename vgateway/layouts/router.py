@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from vgateway.api.services import Services, get_services
+from vgateway.auth.deps import ScopeDep
 from vgateway.errors import NotFound
 from vgateway.layouts.identity import current_user_name
 from vgateway.layouts.models import (
@@ -30,7 +30,6 @@ def get_layout_store(request: Request) -> LayoutStore:
 
 StoreDep = Annotated[LayoutStore, Depends(get_layout_store)]
 UserDep = Annotated[str, Depends(current_user_name)]
-ServicesDep = Annotated[Services, Depends(get_services)]
 
 _ERRORS: dict[int | str, dict[str, object]] = {
     400: {"description": "invalid layout or name: {error: invalid_layout, detail}"},
@@ -70,7 +69,7 @@ async def put_layout(
     response: Response,
     store: StoreDep,
     user: UserDep,
-    services: ServicesDep,
+    scope: ScopeDep,
 ) -> LayoutOut:
     # The body is checked here rather than by FastAPI so that every error has the
     # gateway's {error, detail} shape with the offending field named.
@@ -79,7 +78,7 @@ async def put_layout(
         body = json.loads(await request.body())
     except ValueError:
         raise InvalidLayout("body: not a JSON document") from None
-    known = {camera.id for camera in services.config.cameras}
+    known = set(scope.camera_ids())  # a camera the user cannot see is as unknown as a typo
     grid, tiles = parse_layout(body, known)
     created = await asyncio.to_thread(store.put, user, name, grid, tiles)
     response.status_code = 201 if created else 200

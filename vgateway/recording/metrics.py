@@ -14,6 +14,8 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from vgateway.auth.deps import require
+from vgateway.auth.principal import Action
 from vgateway.recording.service import RecordingService
 
 router = APIRouter(tags=["metrics"])
@@ -100,7 +102,10 @@ def _service(request: Request) -> RecordingService:
 
 
 @router.get(
-    "/metrics/recording", summary="Prometheus metrics of recording", response_class=Response
+    "/metrics/recording",
+    summary="Prometheus metrics of recording",
+    response_class=Response,
+    dependencies=[Depends(require(Action.view_metrics))],
 )
 def recording_metrics(service: Annotated[RecordingService, Depends(_service)]) -> Response:
     registry = CollectorRegistry()

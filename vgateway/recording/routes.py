@@ -9,9 +9,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import FileResponse
 
+from vgateway.auth.deps import PrincipalDep, camera_access, public, require
+from vgateway.auth.principal import Action
 from vgateway.errors import BadRequest, NotFound
 from vgateway.evidence import PUBLIC_KEY_NAME
-from vgateway.recording.access import current_user_name, visible_cameras
+from vgateway.recording.access import (
+    RecordingAccess,
+    current_user_name,
+    record_clip_download,
+    visible_cameras,
+)
 from vgateway.recording.clips import ClipOrder
 from vgateway.recording.clipstore import ClipRow
 from vgateway.recording.jobs import ClipJob, JobStatus
@@ -36,25 +43,23 @@ def get_recording(request: Request) -> RecordingService:
 
 
 Service = Annotated[RecordingService, Depends(get_recording)]
-Visible = Annotated[frozenset[str] | None, Depends(visible_cameras)]
+Visible = Annotated[RecordingAccess, Depends(visible_cameras)]
 User = Annotated[str, Depends(current_user_name)]
 
 
-def _check_camera(visible: frozenset[str] | None, camera_id: str) -> None:
-    if visible is not None and camera_id not in visible:
+def _check_camera(visible: RecordingAccess, camera_id: str) -> None:
+    if not visible.camera(camera_id):
         raise NotFound(f"no camera with id {camera_id!r}")
 
 
-async def _clip(service: RecordingService, visible: frozenset[str] | None, clip_id: str) -> ClipRow:
+async def _clip(service: RecordingService, visible: RecordingAccess, clip_id: str) -> ClipRow:
     row = await asyncio.to_thread(service.store.get, clip_id)
-    if row is None or (visible is not None and row.camera_id not in visible):
+    if row is None or not visible.clip(row.camera_id, row.ticket_id):
         raise NotFound(f"no clip {clip_id!r}")
     return row
 
 
-async def _ready(
-    service: RecordingService, visible: frozenset[str] | None, clip_id: str
-) -> ClipRow:
+async def _ready(service: RecordingService, visible: RecordingAccess, clip_id: str) -> ClipRow:
     row = await _clip(service, visible, clip_id)
     if row.status != "ready":
         raise NotFound(f"clip {clip_id!r} is {row.status}, not ready")
@@ -112,7 +117,7 @@ async def list_clips(
         event_id=event_id,
         limit=limit,
     )
-    return [ClipOut.of(r) for r in rows if visible is None or r.camera_id in visible]
+    return [ClipOut.of(r) for r in rows if visible.clip(r.camera_id, r.ticket_id)]
 
 
 @router.get("/clips/{clip_id}", response_model=ClipOut, summary="Clip metadata")
@@ -126,8 +131,18 @@ async def get_clip(clip_id: str, service: Service, visible: Visible) -> ClipOut:
     response_class=FileResponse,
     responses={200: {"content": {"video/mp4": {}}}, 206: {"description": "a byte range"}},
 )
-async def clip_file_route(clip_id: str, service: Service, visible: Visible) -> FileResponse:
+async def clip_file_route(
+    clip_id: str,
+    service: Service,
+    visible: Visible,
+    request: Request,
+    principal: PrincipalDep,
+    reason: Annotated[
+        str | None, Query(description="why: the case it is for (required; audited)")
+    ] = None,
+) -> FileResponse:
     row = await _ready(service, visible, clip_id)
+    await record_clip_download(request, principal, row.camera_id, row.id, row.ticket_id, reason)
     return FileResponse(
         clip_file(service.root, row.id), media_type="video/mp4", filename=f"{row.id}.mp4"
     )
@@ -166,6 +181,7 @@ async def clip_signature(clip_id: str, service: Service, visible: Visible) -> Re
 
 @router.get(
     "/public-key",
+    dependencies=[Depends(public)],
     summary="The gateway's Ed25519 public key (PEM) that verifies every manifest",
     response_class=Response,
 )
@@ -174,13 +190,19 @@ async def public_key(service: Service) -> Response:
     return Response(data, media_type="application/x-pem-file")
 
 
-@router.get("/status", response_model=RecordingStatusOut, summary="Recording and disk status")
+@router.get(
+    "/status",
+    response_model=RecordingStatusOut,
+    summary="Recording and disk status",
+    dependencies=[Depends(require(Action.view_metrics))],
+)
 def status(service: Service) -> RecordingStatusOut:
     return recording_status(service)
 
 
 @router.get(
     "/{camera_id}/segments",
+    dependencies=[Depends(camera_access(Action.playback))],
     response_model=TimelineOut,
     summary="Recorded ranges and gaps of a camera",
 )

@@ -1,19 +1,73 @@
 """Who may watch what: the single authorization hook of the live endpoints.
 
-Every live route (WHEP, WebSocket, stats of one stream) depends on `live_access`. It allows
-everything today; the authorization issue replaces its body (look up the operator behind the
-connection, check the camera is visible to their town) and raises `Forbidden`.
+Every live route (WHEP, WebSocket, stats of one stream) goes through `live_access`, which asks
+the auth feature's one authorisation function: 401 without a session, API token or signed
+media URL (`?token=`), 404 for a camera the caller cannot see, 403 when their role may not
+watch live video. Every stream served is registered with `watch_view` (audit start and stop,
+and cut at once when the caller's access ends: share revoked or expired, logout, account
+disabled) and unregistered with `end_view`.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+
 from starlette.requests import HTTPConnection
 
+from vgateway.auth.deps import RoutePolicy, declare, get_auth
+from vgateway.auth.live import LiveView
+from vgateway.auth.principal import Action, Principal
+from vgateway.auth.service import client_address
 from vgateway.errors import Forbidden
 
-__all__ = ["Forbidden", "live_access"]
+__all__ = ["Forbidden", "end_view", "live_access", "may_watch", "watch_view"]
+
+CLOSE_ACCESS_REVOKED = 4403  # WebSocket close code when a viewer's access ends mid-stream
 
 
-async def live_access(camera_id: str, role: str, connection: HTTPConnection) -> None:
-    """Raise `Forbidden` when the caller may not watch this camera stream."""
-    return None
+@declare(RoutePolicy("camera", Action.view_live))
+async def live_access(camera_id: str, role: str, connection: HTTPConnection) -> Principal:
+    """The caller, if they may watch this camera live; raises Unauthorized, NotFound or
+    Forbidden (GatewayErrors) otherwise."""
+    del role  # every stream of a camera is the same camera to the policy
+    auth = get_auth(connection)
+    principal = await asyncio.to_thread(auth.authenticate, connection)
+    await asyncio.to_thread(
+        auth.check, principal, Action.view_live, camera_id, address=client_address(connection)
+    )
+    return principal
+
+
+def may_watch(connection: HTTPConnection, principal: Principal, camera_id: str) -> bool:
+    """Whether the caller may watch (and so hang up viewers of) this camera."""
+    try:
+        camera = get_auth(connection).config.camera(camera_id)
+    except KeyError:
+        return False
+    return get_auth(connection).decide(principal, Action.view_live, camera).allowed
+
+
+async def watch_view(
+    connection: HTTPConnection,
+    principal: Principal,
+    camera_id: str,
+    role: str,
+    transport: str,
+    on_revoked: Callable[[str], Awaitable[object] | None],
+    alive: Callable[[], bool] | None = None,
+) -> LiveView:
+    """Record the start of a stream and have it cut (`on_revoked`) if access ends."""
+    return await get_auth(connection).open_view(
+        principal,
+        camera_id,
+        address=client_address(connection),
+        on_revoked=on_revoked,
+        detail={"stream": role, "transport": transport},
+        alive=alive,
+    )
+
+
+async def end_view(connection: HTTPConnection, view: LiveView) -> None:
+    """Record the end of a stream (with its duration); safe to call twice."""
+    await get_auth(connection).close_view(view)

@@ -12,8 +12,23 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response, WebSocket
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from vgateway.auth.deps import (
+    PrincipalDep,
+    RoutePolicy,
+    current_principal,
+    declare,
+    public,
+    require,
+)
+from vgateway.auth.principal import Action, Principal
 from vgateway.errors import GatewayError, NotFound
-from vgateway.relay.access import live_access
+from vgateway.relay.access import (
+    CLOSE_ACCESS_REVOKED,
+    end_view,
+    live_access,
+    may_watch,
+    watch_view,
+)
 from vgateway.relay.component import live_relay, live_relay_ws
 from vgateway.relay.service import CodecNotSupported, LiveRelay
 
@@ -24,8 +39,14 @@ SDP = "application/sdp"
 PLAYER_PAGE = Path(__file__).with_name("player.html")
 
 
-@router.post("/{camera_id}/{role}/whep", status_code=201, dependencies=[Access])
-async def whep_offer(camera_id: str, role: str, request: Request, relay: RelayDep) -> Response:
+@router.post("/{camera_id}/{role}/whep", status_code=201)
+async def whep_offer(
+    camera_id: str,
+    role: str,
+    request: Request,
+    relay: RelayDep,
+    principal: Annotated[Principal, Access],
+) -> Response:
     """Start a WebRTC viewer: the body is the browser's SDP offer, the answer comes back."""
     try:
         offer = (await request.body()).decode("utf-8")
@@ -37,6 +58,19 @@ async def whep_offer(camera_id: str, role: str, request: Request, relay: RelayDe
         return JSONResponse(
             {"error": exc.code, "codec": exc.codec, "detail": str(exc)}, status_code=exc.status
         )
+    try:
+        await watch_view(
+            request,
+            principal,
+            camera_id,
+            role,
+            "webrtc",
+            on_revoked=lambda _reason: relay.close_session(session_id),
+            alive=lambda: relay.registry.get(session_id) is not None,
+        )
+    except BaseException:
+        await relay.close_session(session_id)
+        raise
     return Response(
         answer,
         status_code=201,
@@ -46,20 +80,25 @@ async def whep_offer(camera_id: str, role: str, request: Request, relay: RelayDe
 
 
 @router.delete("/sessions/{session_id}", status_code=204)
-async def end_session(session_id: str, relay: RelayDep) -> Response:
+async def end_session(
+    session_id: str, relay: RelayDep, request: Request, principal: PrincipalDep
+) -> Response:
     """Hang up a viewer (WebRTC or WebSocket)."""
+    session = relay.registry.get(session_id)
+    if session is None or not may_watch(request, principal, session.key.camera_id):
+        raise NotFound(f"no live session {session_id!r}")
     if not await relay.close_session(session_id):
         raise NotFound(f"no live session {session_id!r}")
     return Response(status_code=204)
 
 
-@router.patch("/sessions/{session_id}")
+@router.patch("/sessions/{session_id}", dependencies=[Depends(current_principal)])
 async def trickle_ice(session_id: str) -> Response:
     """Trickle ICE is not used: every candidate is in the answer."""
     return _error(405, "trickle_not_supported", "the answer already has every candidate")
 
 
-@router.get("/stats")
+@router.get("/stats", dependencies=[Depends(require(Action.view_metrics))])
 async def all_sessions(relay: RelayDep) -> list[dict[str, object]]:
     """Every live session with its counters."""
     return relay.sessions()
@@ -71,24 +110,36 @@ async def stream_stats(camera_id: str, role: str, relay: RelayDep) -> dict[str, 
     return relay.stream_stats(camera_id, role)
 
 
-@router.get("/player", response_class=HTMLResponse)
+@router.get("/player", response_class=HTMLResponse, dependencies=[Depends(public)])
 async def player_page() -> HTMLResponse:
     """A one-camera debugging player: /api/live/player?camera=cam001&role=sub&transport=mse."""
     return HTMLResponse(PLAYER_PAGE.read_text(encoding="utf-8"))
 
 
 @router.websocket("/{camera_id}/{role}/mse")
+@declare(RoutePolicy("camera", Action.view_live))  # checked after accept, to send why
 async def mse_viewer(websocket: WebSocket, camera_id: str, role: str) -> None:
     """The fallback: fragmented MP4 for Media Source Extensions (protocol in mse_session)."""
     relay = live_relay_ws(websocket)
     await websocket.accept()
     try:
-        await live_access(camera_id, role, websocket)
+        principal = await live_access(camera_id, role, websocket)
+        view = await watch_view(
+            websocket,
+            principal,
+            camera_id,
+            role,
+            "mse",
+            on_revoked=lambda _reason: websocket.close(CLOSE_ACCESS_REVOKED, "access_revoked"),
+        )
     except GatewayError as exc:
         await websocket.send_json({"type": "error", "error": exc.code, "detail": str(exc)})
         await websocket.close(4000 + exc.status, reason=exc.code)
         return
-    await relay.serve_mse(websocket, camera_id, role)
+    try:
+        await relay.serve_mse(websocket, camera_id, role)
+    finally:
+        await end_view(websocket, view)
 
 
 def _error(status: int, code: str, detail: str) -> JSONResponse:

@@ -1,0 +1,283 @@
+"""Every route of the app, enumerated from `app.routes`, against every role, town and camera.
+
+A route that declares no access policy fails here, so a new route cannot be forgotten. For
+the others the decision matrix is checked through the real app: 401 without credentials, 404
+for a camera the caller cannot see (exactly as for one that does not exist), 403 for an action
+the role lacks, and never an invisible camera's id or name in a list, a count or an error. Run
+on SQLite and on the PostgreSQL server of this machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
+
+from tests.auth.conftest import CAMERAS, RTSP_PASSWORD, Gateway, gateway
+from tests.auth.routes import RouteInfo, app_routes
+from vgateway.auth.principal import Action
+
+USERS = [None, "root", "district", "op_alpha", "op_bravo", "inv", "aud"]
+# what each user sees, given the config share (alpha2 -> bravo) and the two database shares
+# the matrix adds (charlie1 -> alpha, tag school -> bravo: bravo1 and charlie1)
+SEES: dict[str | None, set[str]] = {
+    None: set(),
+    "root": set(CAMERAS),
+    "district": set(CAMERAS),
+    "op_alpha": {"alpha1", "alpha2", "charlie1"},
+    "op_bravo": {"alpha2", "bravo1", "charlie1"},
+    "inv": set(),
+    "aud": set(),
+}
+GATEWAY_ACTIONS = {
+    Action.manage_users: {"root"},
+    Action.manage_shares: {"root", "district"},
+    Action.read_audit: {"root", "aud"},
+    Action.view_metrics: {"root", "district"},
+}
+PLACEHOLDERS = {
+    "role": "main",
+    "name": "aud",
+    "case_id": "case-x",
+    "token_id": "nope",
+    "share_id": "9999",
+    "job_id": "job-nope",
+    "session_id": "sess-nope",
+}
+# Path parameters naming a camera, or a thing of one camera: the matrix fills in each camera's
+# (seeded: one event and one clip per camera; the clip of charlie2 belongs to case-7, which
+# the investigator works on) and an unknown one.
+KEYED = {"camera_id": "", "event_id": "evt-", "clip_id": "clip-"}
+CASE_CLIP = "charlie2"
+# never-ending responses: their denials are checked, their contents in test_event_stream
+STREAMING = {"/api/events/stream"}
+UNKNOWN_CAMERA = "zulu9"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def gw(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Gateway]:
+    url = None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    with gateway(tmp_path, url) as g:
+        g.auth.admin.create_share("alpha", by="district", reason="联合执法", camera_id="charlie1")
+        g.auth.admin.create_share("bravo", by="district", reason="校园安全", tag="school")
+        g.auth.refresh_shares()
+        _seed(g)
+        yield g
+
+
+def _seed(gw: Gateway) -> None:
+    """One event (with snapshot) and one finished clip (with its files) per camera."""
+    from vgateway.events.model import Event, EventMessage
+    from vgateway.events.store import EventStore
+    from vgateway.recording.clipstore import ClipStore, FinishedClip, NewClip
+    from vgateway.recording.paths import clip_file, manifest_file, signature_file
+
+    app = gw.client.app
+    engine = app.state.services.engine  # type: ignore[attr-defined]
+    root = app.state.recording.root  # type: ignore[attr-defined]
+    events, clips = EventStore(engine), ClipStore(engine)
+    for camera, (town, *_rest) in CAMERAS.items():
+        event = Event.model_validate(
+            {
+                "id": f"evt-{camera}",
+                "state": "active",
+                "rule_id": "r1",
+                "rule_type": "intrusion",
+                "rule_name": "禁区闯入",
+                "priority": "high",
+                "camera_id": camera,
+                "town": town,
+                "started_at": 1.0,
+                "updated_at": 1.0,
+                "captured_at": 1.0,
+                "has_snapshot": True,
+            }
+        )
+        events.save(EventMessage("start", event, snapshot=b"\xff\xd8jpeg"))
+        clip_id = f"clip-{camera}"
+        ticket = "case-7" if camera == CASE_CLIP else None
+        clips.create(
+            NewClip(
+                clip_id,
+                camera,
+                "main",
+                1.0,
+                2.0,
+                f"clips/{clip_id}.mp4",
+                "巡查",
+                ticket,
+                None,
+                "district",
+            )
+        )
+        clips.ready(clip_id, FinishedClip(1.0, 2.0, 4, 1, "0" * 64, "0" * 64))
+        for path in (
+            clip_file(root, clip_id),
+            manifest_file(root, clip_id),
+            signature_file(root, clip_id),
+        ):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"data")
+
+
+def _sees(user: str | None, key: str) -> set[str]:
+    """The cameras whose `key` things (cameras, events, clips) this user sees."""
+    if key == "clip_id" and user == "inv":
+        return {CASE_CLIP}
+    return SEES[user]
+
+
+def _key(route: RouteInfo) -> str | None:
+    return next((p for p in route.params if p in KEYED), None)
+
+
+def _url(route: RouteInfo, camera: str | None = None) -> str:
+    url = route.path
+    for param in route.params:
+        value = KEYED[param] + camera if param in KEYED and camera else PLACEHOLDERS.get(param)
+        assert value is not None, f"{route}: no placeholder for {{{param}}}"
+        url = url.replace(f"{{{param}}}", value)
+    return url
+
+
+def _call(
+    gw: Gateway, route: RouteInfo, method: str, url: str, user: str | None
+) -> tuple[int, str]:
+    headers = gw.headers(user)
+    if route.websocket:
+        return _websocket(gw.client, url, headers)
+    body = {"json": {}} if method in ("POST", "PUT", "PATCH") else {}
+    response = gw.client.request(method, url, headers=headers, **body)  # type: ignore[arg-type]
+    return response.status_code, response.text
+
+
+def _websocket(client: TestClient, url: str, headers: dict[str, str]) -> tuple[int, str]:
+    """(HTTP-like status, text): 200 once the stream is served, else the close code's 4xx."""
+    try:
+        with client.websocket_connect(url, headers=headers) as ws:
+            message = ws.receive()
+            if message["type"] == "websocket.close":
+                return message.get("code", 1000) - 4000, message.get("reason", "")
+            text = message.get("text") or ""
+            if '"error"' in text:
+                closing = ws.receive()
+                return closing.get("code", 1000) - 4000, text
+            return 200, text
+    except WebSocketDisconnect as exc:
+        return exc.code - 4000, exc.reason or ""
+
+
+def test_every_route_declares_a_policy(gw: Gateway) -> None:
+    routes = app_routes(gw.client.app)  # type: ignore[arg-type]
+    missing = [str(r) for r in routes if r.policy is None]
+    assert not missing, (
+        "routes without an access policy (add a dependency of vgateway.auth.deps):\n"
+        + "\n".join(missing)
+    )
+    for route in routes:
+        if route.policy is not None and route.policy.kind == "camera":
+            assert "camera_id" in route.params, f"{route}: camera policy without {{camera_id}}"
+        for param in route.params:  # the matrix knows how to fill in every path parameter
+            assert param in KEYED or param in PLACEHOLDERS, f"{route}: unknown {{{param}}}"
+
+
+def test_decision_matrix(gw: Gateway) -> None:
+    failures: list[str] = []
+    checked = 0
+    for route in app_routes(gw.client.app):  # type: ignore[arg-type]
+        policy = route.policy
+        assert policy is not None, f"{route}: no policy (see test_every_route_declares_a_policy)"
+        if policy.kind == "public" or route.mount:
+            continue
+        for method in route.methods or ("WS",):
+            for user in USERS:
+                if route.path in STREAMING and user is not None:
+                    continue
+                if _key(route) is None:
+                    answers = {None: _call(gw, route, method, _url(route), user)}
+                else:  # the unknown camera first: a hidden one must be answered the same
+                    cameras = [UNKNOWN_CAMERA, *CAMERAS]
+                    answers = {c: _call(gw, route, method, _url(route, c), user) for c in cameras}
+                for camera, (status, text) in answers.items():
+                    checked += 1
+                    unknown = answers.get(UNKNOWN_CAMERA)
+                    problem = _judge(route, camera, user, status, text, unknown)
+                    if problem:
+                        where = f"{method} {_url(route, camera)} as {user}"
+                        failures.append(f"{where}: {problem} (got {status}: {text[:160]})")
+    assert checked > 300
+    assert not failures, f"{len(failures)} wrong answers:\n" + "\n".join(failures[:40])
+
+
+def _judge(
+    route: RouteInfo,
+    camera: str | None,
+    user: str | None,
+    status: int,
+    text: str,
+    unknown: tuple[int, str] | None,
+) -> str:
+    policy = route.policy
+    assert policy is not None
+    if RTSP_PASSWORD in text:
+        return "camera password in the response"
+    if user is None:
+        return "" if status == 401 else "expected 401 without credentials"
+    if status == 401:
+        return "valid credentials refused"
+    key = _key(route)
+    kind = key or ("clip_id" if route.path.startswith("/api/recording/clips") else "camera_id")
+    hidden = set(CAMERAS) - _sees(user, kind)
+    if key is not None and camera != UNKNOWN_CAMERA:
+        assert camera is not None and unknown is not None
+        if camera in hidden:
+            if (status, text.replace(camera, UNKNOWN_CAMERA)) != unknown:
+                return f"a hidden camera is answered unlike an unknown one {unknown}"
+            text = text.replace(camera, "")  # the caller's own words echoed back
+        elif status in (403, 404) and _is_denial(text):
+            return "visible camera refused"
+    elif key is not None and status != 404:
+        return "expected 404 for an unknown camera"
+    elif policy.kind == "action":
+        assert policy.action is not None
+        allowed = user in GATEWAY_ACTIONS[policy.action]
+        if allowed and status == 403:
+            return "allowed role refused"
+        if not allowed and status != 403:
+            return "expected 403 for a role without the action"
+    leaked = [c for c in hidden if c in text or CAMERAS[c][1] in text]
+    if leaked and not (policy.kind == "action" and policy.action is Action.read_audit):
+        return f"mentions hidden cameras {sorted(leaked)}"
+    return ""
+
+
+def _is_denial(text: str) -> bool:
+    return '"forbidden"' in text or any(
+        f"no {what}" in text for what in ("camera with id", "event", "clip")
+    )
+
+
+def test_counts_only_include_visible_cameras(gw: Gateway) -> None:
+    for user in USERS[1:]:
+        headers = gw.headers(user)
+        health = gw.client.get("/api/health", headers=headers).json()
+        assert health["cameras"] == len(SEES[user]), user
+        towns = {t["id"]: t["cameras"] for t in gw.client.get("/api/towns", headers=headers).json()}
+        expected: dict[str, int] = {}
+        for camera in SEES[user]:
+            expected[CAMERAS[camera][0]] = expected.get(CAMERAS[camera][0], 0) + 1
+        for town, count in towns.items():
+            assert count == expected.get(town, 0), (user, town)
+        assert set(expected) <= set(towns), user
+        listed = {c["id"] for c in gw.client.get("/api/cameras", headers=headers).json()}
+        assert listed == SEES[user], user
+    # a town filter cannot widen the view
+    alpha_view = gw.client.get("/api/cameras?town=bravo", headers=gw.headers("op_alpha")).json()
+    assert {c["id"] for c in alpha_view} == {"alpha2"} & SEES["op_alpha"] | set()
+
+
+def test_event_stream_needs_credentials(gw: Gateway) -> None:
+    assert gw.client.get("/api/events/stream").status_code == 401
