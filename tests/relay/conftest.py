@@ -68,7 +68,7 @@ def serve(app: FastAPI) -> Iterator[tuple[str, asyncio.AbstractEventLoop]]:
         loop.close()
 
 
-def live_app(simulator: SimulatorProcess, tmp_path: Path, cameras: int = 2) -> FastAPI:
+def live_app(simulator: SimulatorProcess, tmp_path: Path, cameras: int = 3) -> FastAPI:
     cams = simulator.camera_ids[:cameras]
     urls = {c: {"main": simulator.url(c, "main"), "sub": simulator.url(c, "sub")} for c in cams}
     app = create_app(network_for(urls, tmp_path), base_dir=tmp_path)
@@ -88,7 +88,10 @@ def running_gateway(simulator: SimulatorProcess, tmp_path: Path) -> Iterator[Liv
 def shared_live(
     shared_simulator: SimulatorProcess, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
-    """One gateway for a test module, over the session's simulator (tests set no faults)."""
+    """One gateway for a test module, over the session's simulator (tests set no faults).
+
+    Main streams: cam001 960x540 with B-frames (3 s GOP), cam002 626x360 (8 s GOP), cam003
+    640x352 (2 s GOP); every sub stream is 640x352 (2 s GOP)."""
     with running_gateway(shared_simulator, tmp_path_factory.mktemp("live")) as server:
         hub = server.app.state.services.hub
         wait_for(lambda: bool(hub.stream("cam001", "sub").cached_gop()), 30, "a first picture")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
 import time
@@ -13,7 +14,7 @@ from aiortc import RTCPeerConnection, RTCRtpReceiver
 
 from tests.fixtures.waiting import wait_for
 from tests.relay.conftest import LOOPBACK_ICE, LiveServer, drained, hub_subscribers
-from vgateway.relay.client import WhepViewer
+from vgateway.relay.client import WhepError, WhepViewer
 from vgateway.relay.webrtc import WebRtcSession
 
 pytestmark = pytest.mark.rtsp
@@ -51,21 +52,34 @@ async def test_viewer_gets_camera_frames_at_once(shared_live: LiveServer) -> Non
 
 async def test_twenty_viewers_share_one_upstream_session(shared_live: LiveServer) -> None:
     sim = shared_live.simulator
-    url = shared_live.url("/api/live/cam001/main/whep")
+    url = shared_live.url("/api/live/cam003/main/whep")
     async with httpx.AsyncClient(timeout=30) as http:
         viewers = list(
             await asyncio.gather(*(WhepViewer.connect(http, url, LOOPBACK_ICE) for _ in range(20)))
         )
         frames = await asyncio.gather(*(asyncio.wait_for(v.track.recv(), 15) for v in viewers))
         assert all(f.width > 0 for f in frames)
-        assert sim.sessions("cam001", "main") == 1
+        assert sim.sessions("cam003", "main") == 1
         sessions = [shared_live.relay.registry.get(v.session_id) for v in viewers]
         assert all(isinstance(s, WebRtcSession) for s in sessions)
-        assert hub_subscribers(shared_live, "cam001", "main") == 20
+        assert hub_subscribers(shared_live, "cam003", "main") == 20
         await asyncio.gather(*(v.hangup(http) for v in viewers))
     wait_for(lambda: drained(shared_live), 10, "all sessions to be cleaned up")
     assert all(s.track.subscription.closed for s in sessions if isinstance(s, WebRtcSession))
-    assert hub_subscribers(shared_live, "cam001", "main") == 0
+    assert hub_subscribers(shared_live, "cam003", "main") == 0
+
+
+async def test_b_frame_stream_is_sent_to_the_fallback(shared_live: LiveServer) -> None:
+    """Chromium's WebRTC decoder shows about one frame a second of a stream with B-frames."""
+    async with httpx.AsyncClient(timeout=15) as http:
+        with pytest.raises(WhepError) as refused:
+            await WhepViewer.connect(
+                http, shared_live.url("/api/live/cam001/main/whep"), LOOPBACK_ICE
+            )
+    assert refused.value.status == 415
+    assert json.loads(refused.value.body)["error"] == "webrtc_not_supported"
+    wait_for(lambda: drained(shared_live), 5, "nothing left behind")
+    wait_for(lambda: hub_subscribers(shared_live, "cam001", "main") == 0, 5, "no subscriber")
 
 
 async def test_peer_that_closes_without_delete_is_cleaned_up(shared_live: LiveServer) -> None:
@@ -140,7 +154,7 @@ async def test_offer_without_h264_is_refused(shared_live: LiveServer) -> None:
 
 VIEWER_SCRIPT = """
 import asyncio, sys, httpx
-from vgateway.relay.client import WhepViewer
+from vgateway.relay.client import WhepError, WhepViewer
 from vgateway.relay.settings import IceSettings
 
 async def main():

@@ -10,8 +10,9 @@ from starlette.websockets import WebSocket
 
 from vgateway.errors import GatewayError, NotFound, Unavailable
 from vgateway.health import CameraState
-from vgateway.hub import Hub, StreamKey, Subscription
+from vgateway.hub import Hub, StreamKey
 from vgateway.ingest.manager import IngestManager
+from vgateway.media import MediaPacket
 from vgateway.relay.mse import MseStream, MseViewer
 from vgateway.relay.mse_session import CLOSE_NOT_FOUND, CLOSE_UNSUPPORTED_CODEC, MseSession
 from vgateway.relay.sessions import Session, SessionRegistry, new_session_id, session_view
@@ -23,6 +24,8 @@ _NO_PICTURE_STATES = frozenset(
     {CameraState.OFFLINE, CameraState.STALLED, CameraState.AUTH_FAILED, CameraState.DISABLED}
 )
 _POLL_S = 0.05
+B_FRAME_PROBE_PACKETS = 6  # enough to see one reordered frame in any common GOP structure
+B_FRAME_PROBE_S = 0.5
 
 
 class CodecNotSupported(GatewayError):
@@ -34,8 +37,35 @@ class CodecNotSupported(GatewayError):
         self.codec = codec
 
 
+class WebRtcUnplayable(CodecNotSupported):
+    """Browsers' WebRTC H.264 decoders drop reordered (B-)frames: such a stream plays over
+    the fMP4 fallback only (same 415 shape as an unplayable codec, another error code)."""
+
+    code = "webrtc_not_supported"
+
+    def __init__(self, codec: str) -> None:
+        GatewayError.__init__(
+            self,
+            "this stream uses B-frames, which browsers drop over WebRTC: play it over the "
+            "WebSocket (MSE) fallback",
+        )
+        self.codec = codec
+
+
 class CameraOffline(Unavailable):
     code = "camera_offline"
+
+
+def has_b_frames(packets: list[MediaPacket]) -> bool:
+    """Whether presentation order differs from decode order in these packets."""
+    last: int | None = None
+    for packet in packets:
+        if packet.pts is None:
+            continue
+        if last is not None and packet.pts < last:
+            return True
+        last = packet.pts
+    return False
 
 
 class LiveRelay:
@@ -64,7 +94,8 @@ class LiveRelay:
             camera_id, role, f"live-webrtc-{session_id}", self.settings.webrtc_queue_packets
         )
         try:
-            await self._await_picture(key, sub)
+            await self._await_picture(key)
+            await self._refuse_b_frames(key)
         except BaseException:
             sub.close()
             raise
@@ -77,7 +108,7 @@ class LiveRelay:
             raise
         return session_id, answer
 
-    async def _await_picture(self, key: StreamKey, sub: Subscription) -> None:
+    async def _await_picture(self, key: StreamKey) -> None:
         """Return once the viewer has something to show; raise when it will not soon."""
         stream = self.hub.stream(*key)
         health = self.ingest.health[key]
@@ -86,7 +117,7 @@ class LiveRelay:
             info = stream.info
             if info is not None and not info.browser_playable:
                 raise CodecNotSupported(info.codec)
-            if len(sub) > 0:
+            if stream.cached_gop():  # a keyframe: the viewer can show a picture at once
                 return
             state = health.state
             if state in _NO_PICTURE_STATES:
@@ -98,6 +129,16 @@ class LiveRelay:
                     f"camera {key} has sent no picture within {self.settings.start_timeout_s:g} s"
                 )
             await asyncio.sleep(_POLL_S)
+
+    async def _refuse_b_frames(self, key: StreamKey) -> None:
+        stream = self.hub.stream(*key)
+        # a stream that has just started has a short GOP cache: give it a few frames
+        for _ in range(round(B_FRAME_PROBE_S / _POLL_S)):
+            if len(stream.cached_gop()) >= B_FRAME_PROBE_PACKETS:
+                break
+            await asyncio.sleep(_POLL_S)
+        if has_b_frames(stream.cached_gop()):
+            raise WebRtcUnplayable(stream.info.codec if stream.info else "h264")
 
     def _check_capacity(self) -> None:
         if len(self.registry) >= self.settings.max_viewers:
