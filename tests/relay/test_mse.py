@@ -1,4 +1,5 @@
-"""The fMP4-over-WebSocket fallback through the real parts: simulator, gateway, a WS reader."""
+"""The fMP4-over-WebSocket fallback: the shared stream against a real Hub, then through the
+real parts (simulator, gateway, a WebSocket reader)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import asyncio
 import io
 import json
 import time
+from pathlib import Path
 
 import av
 import pytest
@@ -13,8 +15,12 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from tests.fixtures.waiting import wait_for
 from tests.relay.conftest import LiveServer, drained, hub_subscribers
+from tests.relay.media import clip_packets
+from vgateway.hub import Hub, StreamKey
+from vgateway.relay.fmp4 import Fragment, InitSegment
+from vgateway.relay.mse import MseStream, MseViewer, StreamEnded
 
-pytestmark = pytest.mark.rtsp
+rtsp = pytest.mark.rtsp
 
 
 def ws_url(server: LiveServer, camera: str, role: str) -> str:
@@ -43,6 +49,42 @@ def decode_all(media: bytes) -> list[av.VideoFrame]:
         return list(container.decode(stream))
 
 
+async def test_new_viewer_gets_the_cached_gop_without_live_packets(shared_dir: Path) -> None:
+    """The camera sends nothing more after its GOP: whatever arrives came from the cache."""
+    hub = Hub()
+    stream = hub.stream("cam", "sub")
+    gop = clip_packets(shared_dir)[:12]
+    for packet in gop:
+        stream.publish(packet)
+    shared = MseStream(StreamKey("cam", "sub"), hub, 100, lambda _s: None)
+    viewer = MseViewer(maxlen=50)
+    shared.attach(viewer)
+    items = [await asyncio.wait_for(viewer.get(), 2) for _ in range(12)]
+    assert isinstance(items[0], InitSegment)
+    assert all(isinstance(i, Fragment) for i in items[1:])
+    # the last cached frame stays in the muxer until the next frame arrives
+    assert len(decode_all(b"".join(i.data for i in items if not isinstance(i, StreamEnded)))) == 11
+    late = MseViewer(maxlen=50)
+    shared.attach(late)  # a second viewer joins: init and the cached fragments at once
+    assert len(late._queue) == 12 and isinstance(late._queue[0], InitSegment)
+    await shared.stop()
+    assert stream.subscriber_count == 0
+
+
+def test_slow_viewer_skips_to_next_keyframe_and_keeps_its_init() -> None:
+    viewer = MseViewer(maxlen=4)
+    init = InitSegment(b"init", "avc1.42E01F", 640, 352)
+    viewer.offer(init)
+    for index in range(3):
+        viewer.offer(Fragment(b"f%d" % index, keyframe=index == 0))
+    viewer.offer(Fragment(b"late", keyframe=False))  # queue full: drop backlog, skip
+    viewer.offer(Fragment(b"more", keyframe=False))  # still skipping
+    viewer.offer(Fragment(b"key", keyframe=True))
+    assert list(viewer._queue) == [init, Fragment(b"key", keyframe=True)]
+    assert viewer.skips == 1
+
+
+@rtsp
 async def test_fragments_parse_and_decode(shared_live: LiveServer) -> None:
     started = time.monotonic()
     async with connect(ws_url(shared_live, "cam001", "sub")) as ws:
@@ -65,6 +107,7 @@ async def test_fragments_parse_and_decode(shared_live: LiveServer) -> None:
     assert hub_subscribers(shared_live, "cam001", "main") == 0
 
 
+@rtsp
 async def test_viewers_share_one_fragmenter_and_leave_nothing_behind(
     shared_live: LiveServer,
 ) -> None:
@@ -85,6 +128,7 @@ async def test_viewers_share_one_fragmenter_and_leave_nothing_behind(
     assert hub_subscribers(shared_live, "cam001", "main") == 0
 
 
+@rtsp
 async def test_unknown_camera_closes_4404(shared_live: LiveServer) -> None:
     async with connect(ws_url(shared_live, "nosuchcam", "sub")) as ws:
         message = json.loads(await asyncio.wait_for(ws.recv(), 5))

@@ -1,4 +1,4 @@
-"""The passthrough track and the fallback viewer queue against a real Hub, without network."""
+"""The passthrough track against a real Hub, without network."""
 
 from __future__ import annotations
 
@@ -11,9 +11,7 @@ from aiortc.mediastreams import MediaStreamError
 
 from tests.relay.media import clip_packets
 from vgateway.hub import Hub
-from vgateway.relay.fmp4 import Fragment, InitSegment
 from vgateway.relay.h264 import NAL_SPS, nal_type, split_nals
-from vgateway.relay.mse import MseViewer
 from vgateway.relay.sessions import SessionStats
 from vgateway.relay.timeline import BURST_STEP
 from vgateway.relay.track import HubVideoTrack
@@ -68,19 +66,3 @@ async def test_track_ends_when_the_hub_closes() -> None:
     with pytest.raises(MediaStreamError):
         await asyncio.wait_for(waiting, 2)
     assert track.readyState == "ended"
-
-
-def test_slow_fallback_viewer_skips_to_next_keyframe_and_keeps_its_init() -> None:
-    viewer = MseViewer(maxlen=4)
-    init = InitSegment(b"init", "avc1.42E01F", 640, 352)
-    viewer.offer(init)
-    for index in range(3):
-        viewer.offer(Fragment(b"f%d" % index, keyframe=index == 0))
-    viewer.offer(Fragment(b"late", keyframe=False))  # queue full: drop backlog, skip
-    viewer.offer(Fragment(b"more", keyframe=False))  # still skipping
-    viewer.offer(Fragment(b"key", keyframe=True))
-    queued = []
-    while viewer._queue:
-        queued.append(viewer._queue.popleft())
-    assert queued == [init, Fragment(b"key", keyframe=True)]
-    assert viewer.skips == 1
