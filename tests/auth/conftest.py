@@ -43,7 +43,12 @@ USERS = {
 }
 
 
-def write_network(tmp_path: Path, database_url: str | None = None) -> NetworkConfig:
+def write_network(
+    tmp_path: Path,
+    database_url: str | None = None,
+    streams: dict[str, dict[str, str]] | None = None,
+) -> NetworkConfig:
+    """The test network; `streams` points some cameras at real ones ({camera: {role: url}})."""
     doc = {
         "district": "测试区",
         "gateway": {
@@ -65,7 +70,10 @@ def write_network(tmp_path: Path, database_url: str | None = None) -> NetworkCon
                 "area_type": "crossroad",
                 "coordinates": {"lat": 30.3, "lon": 120.2},
                 "streams": {
-                    "main": {"url": f"rtsp://admin:{RTSP_PASSWORD}@127.0.0.1:9/{cam}/main"}
+                    role: {"url": url}
+                    for role, url in (streams or {})
+                    .get(cam, {"main": f"rtsp://admin:{RTSP_PASSWORD}@127.0.0.1:9/{cam}/main"})
+                    .items()
                 },
                 "tags": tags,
                 "shared_with": shared,
