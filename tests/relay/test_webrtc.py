@@ -10,11 +10,12 @@ import time
 
 import httpx
 import pytest
-from aiortc import RTCPeerConnection, RTCRtpReceiver
+from aiortc import RTCPeerConnection, RTCRtpReceiver, RTCSessionDescription
 
 from tests.fixtures.waiting import wait_for
 from tests.relay.conftest import LOOPBACK_ICE, LiveServer, drained, hub_subscribers
 from vgateway.relay.client import WhepError, WhepViewer
+from vgateway.relay.ice import pin_host_addresses
 from vgateway.relay.webrtc import WebRtcSession
 
 pytestmark = pytest.mark.rtsp
@@ -28,6 +29,10 @@ async def test_viewer_gets_camera_frames_at_once(shared_live: LiveServer) -> Non
         )
         frame = await asyncio.wait_for(viewer.track.recv(), 10)
         first_frame_s = time.monotonic() - started
+        answer = viewer.pc.remoteDescription.sdp
+        assert "H264/90000" in answer and "packetization-mode=1" in answer
+        assert "VP8" not in answer  # a passthrough sender cannot encode anything
+        assert "a=candidate:" in answer and "127.0.0.1" in answer  # non-trickle, loopback
         assert (frame.width, frame.height) == (640, 352)
         pts = [frame.pts]
         for _ in range(10):
@@ -116,6 +121,30 @@ async def test_peer_that_never_connects_is_dropped(shared_live: LiveServer) -> N
         relay.settings = relay.settings.model_copy(update={"connect_timeout_s": 20.0})
 
 
+async def test_offer_with_audio_gets_video_only(shared_live: LiveServer) -> None:
+    """Generic WHEP players offer audio too: the answer declines it and video flows."""
+    pc = RTCPeerConnection()
+    pc.addTransceiver("audio", direction="recvonly")
+    video = pc.addTransceiver("video", direction="recvonly")
+    pin_host_addresses(pc, ["127.0.0.1"])
+    await pc.setLocalDescription(await pc.createOffer())
+    async with httpx.AsyncClient(timeout=15) as http:
+        response = await http.post(
+            shared_live.url("/api/live/cam001/sub/whep"),
+            content=pc.localDescription.sdp,
+            headers={"Content-Type": "application/sdp"},
+        )
+        assert response.status_code == 201, response.text
+        await pc.setRemoteDescription(RTCSessionDescription(response.text, "answer"))
+        frame = await asyncio.wait_for(video.receiver.track.recv(), 10)
+        assert frame.width == 640
+        audio_section = response.text.split("m=audio")[1].split("m=video")[0]
+        assert "a=inactive" in audio_section
+        await http.delete(shared_live.url(response.headers["location"]))
+    await pc.close()
+    wait_for(lambda: drained(shared_live), 5, "nothing left behind")
+
+
 async def test_signalling_errors(shared_live: LiveServer) -> None:
     async with httpx.AsyncClient(timeout=15) as http:
         unknown = await http.post(
@@ -155,6 +184,7 @@ async def test_offer_without_h264_is_refused(shared_live: LiveServer) -> None:
 VIEWER_SCRIPT = """
 import asyncio, sys, httpx
 from vgateway.relay.client import WhepError, WhepViewer
+from vgateway.relay.ice import pin_host_addresses
 from vgateway.relay.settings import IceSettings
 
 async def main():

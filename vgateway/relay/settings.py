@@ -60,10 +60,12 @@ class RelaySettings(BaseModel):
         "long is gone (closed tab, pulled cable) and is closed.",
     )
     webrtc_queue_packets: int = Field(
-        default=150,
+        default=300,
         ge=10,
-        description="Packets queued per WebRTC viewer; a viewer further behind skips to the next "
-        "keyframe (the camera and other viewers never wait).",
+        description="Packets queued per WebRTC viewer (and for each shared fragmenter); a viewer "
+        "further behind skips to the next keyframe (the camera and other viewers never wait). "
+        "Also caps the cached GOP a new viewer starts with: keep it above one GOP (10 s at 30 "
+        "fps here). Queued packets are shared, not copied.",
     )
     mse_queue_fragments: int = Field(
         default=150,
