@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -33,6 +34,7 @@ CAMERAS = {  # id: (town, name, tags, shared_with)
     "charlie2": ("charlie", "丙镇化工园区", ["hazchem"], []),
 }
 # name: (role, town, cases)
+CASE_CLIP = "charlie2"
 USERS = {
     "root": (Role.admin, None, ()),
     "district": (Role.district_officer, None, ()),
@@ -118,6 +120,68 @@ def add_users(auth: AuthService) -> dict[str, str]:
             auth.admin.assign_case(name, case, by="test", assigned=True)
         tokens[name], _ = auth.admin.create_token(name, "tests", by="test")
     return tokens
+
+
+def make_event(event_id: str, camera: str) -> Any:
+    """An active high-priority event of `camera` (an events.model.Event)."""
+    from vgateway.events.model import Event
+
+    return Event.model_validate(
+        {
+            "id": event_id,
+            "state": "active",
+            "rule_id": "r1",
+            "rule_type": "intrusion",
+            "rule_name": "禁区闯入",
+            "priority": "high",
+            "camera_id": camera,
+            "town": CAMERAS[camera][0],
+            "started_at": 1.0,
+            "updated_at": 1.0,
+            "captured_at": 1.0,
+            "has_snapshot": True,
+        }
+    )
+
+
+def seed_events_and_clips(app: Any) -> None:
+    """One event (with snapshot) and one finished clip (with its files) per camera; the clip
+    of CASE_CLIP belongs to case-7, the investigator's."""
+    from vgateway.events.model import EventMessage
+    from vgateway.events.store import EventStore
+    from vgateway.recording.clipstore import ClipStore, FinishedClip, NewClip
+    from vgateway.recording.paths import clip_file, manifest_file, signature_file
+
+    engine = app.state.services.engine
+    root = app.state.recording.root
+    events, clips = EventStore(engine), ClipStore(engine)
+    for camera in CAMERAS:
+        event = make_event(f"evt-{camera}", camera)
+        events.save(EventMessage("start", event, snapshot=b"\xff\xd8jpeg"))
+        clip_id = f"clip-{camera}"
+        ticket = "case-7" if camera == CASE_CLIP else None
+        clips.create(
+            NewClip(
+                clip_id,
+                camera,
+                "main",
+                1.0,
+                2.0,
+                f"clips/{clip_id}.mp4",
+                "巡查",
+                ticket,
+                None,
+                "district",
+            )
+        )
+        clips.ready(clip_id, FinishedClip(1.0, 2.0, 4, 1, "0" * 64, "0" * 64))
+        for path in (
+            clip_file(root, clip_id),
+            manifest_file(root, clip_id),
+            signature_file(root, clip_id),
+        ):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"data")
 
 
 @contextmanager

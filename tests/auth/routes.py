@@ -17,6 +17,17 @@ from vgateway.auth.deps import RoutePolicy, policy_of
 # FastAPI's own documentation routes: public, and they describe the API, not the network.
 BUILTIN_PUBLIC = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 _PRECEDENCE = {"camera": 0, "action": 1, "authenticated": 2, "public": 3}
+PLACEHOLDERS = {
+    "role": "main",
+    "name": "aud",
+    "case_id": "case-x",
+    "token_id": "nope",
+    "share_id": "9999",
+    "job_id": "job-nope",
+    "session_id": "sess-nope",
+}
+# Path parameters naming a camera, or a thing of one camera ("evt-alpha1", "clip-alpha1").
+KEYED = {"camera_id": "", "event_id": "evt-", "clip_id": "clip-"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +44,21 @@ class RouteInfo:
     @property
     def params(self) -> list[str]:
         return re.findall(r"{(\w+)(?::\w+)?}", self.path)
+
+    @property
+    def key(self) -> str | None:
+        """The path parameter that names a camera or one camera's thing, if any."""
+        return next((p for p in self.params if p in KEYED), None)
+
+
+def url_for(route: RouteInfo, camera: str | None = None) -> str:
+    """The route's path with placeholders (and `camera`'s id or thing) filled in."""
+    url = route.path
+    for param in route.params:
+        value = KEYED[param] + camera if param in KEYED and camera else PLACEHOLDERS.get(param)
+        assert value is not None, f"{route}: no placeholder for {{{param}}}"
+        url = url.replace(f"{{{param}}}", value)
+    return url
 
 
 def _policies(dependant: Dependant | None) -> Iterator[RoutePolicy]:

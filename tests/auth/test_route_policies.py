@@ -16,8 +16,15 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from tests.auth.conftest import CAMERAS, RTSP_PASSWORD, Gateway, gateway
-from tests.auth.routes import RouteInfo, app_routes
+from tests.auth.conftest import (
+    CAMERAS,
+    CASE_CLIP,
+    RTSP_PASSWORD,
+    Gateway,
+    gateway,
+    seed_events_and_clips,
+)
+from tests.auth.routes import KEYED, PLACEHOLDERS, RouteInfo, app_routes, url_for
 from vgateway.auth.principal import Action
 
 USERS = [None, "root", "district", "op_alpha", "op_bravo", "inv", "aud"]
@@ -38,20 +45,6 @@ GATEWAY_ACTIONS = {
     Action.read_audit: {"root", "aud"},
     Action.view_metrics: {"root", "district"},
 }
-PLACEHOLDERS = {
-    "role": "main",
-    "name": "aud",
-    "case_id": "case-x",
-    "token_id": "nope",
-    "share_id": "9999",
-    "job_id": "job-nope",
-    "session_id": "sess-nope",
-}
-# Path parameters naming a camera, or a thing of one camera: the matrix fills in each camera's
-# (seeded: one event and one clip per camera; the clip of charlie2 belongs to case-7, which
-# the investigator works on) and an unknown one.
-KEYED = {"camera_id": "", "event_id": "evt-", "clip_id": "clip-"}
-CASE_CLIP = "charlie2"
 # never-ending responses: their denials are checked, their contents in test_event_stream
 STREAMING = {"/api/events/stream"}
 UNKNOWN_CAMERA = "zulu9"
@@ -64,63 +57,8 @@ def gw(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Gateway]:
         g.auth.admin.create_share("alpha", by="district", reason="联合执法", camera_id="charlie1")
         g.auth.admin.create_share("bravo", by="district", reason="校园安全", tag="school")
         g.auth.refresh_shares()
-        _seed(g)
+        seed_events_and_clips(g.client.app)
         yield g
-
-
-def _seed(gw: Gateway) -> None:
-    """One event (with snapshot) and one finished clip (with its files) per camera."""
-    from vgateway.events.model import Event, EventMessage
-    from vgateway.events.store import EventStore
-    from vgateway.recording.clipstore import ClipStore, FinishedClip, NewClip
-    from vgateway.recording.paths import clip_file, manifest_file, signature_file
-
-    app = gw.client.app
-    engine = app.state.services.engine  # type: ignore[attr-defined]
-    root = app.state.recording.root  # type: ignore[attr-defined]
-    events, clips = EventStore(engine), ClipStore(engine)
-    for camera, (town, *_rest) in CAMERAS.items():
-        event = Event.model_validate(
-            {
-                "id": f"evt-{camera}",
-                "state": "active",
-                "rule_id": "r1",
-                "rule_type": "intrusion",
-                "rule_name": "禁区闯入",
-                "priority": "high",
-                "camera_id": camera,
-                "town": town,
-                "started_at": 1.0,
-                "updated_at": 1.0,
-                "captured_at": 1.0,
-                "has_snapshot": True,
-            }
-        )
-        events.save(EventMessage("start", event, snapshot=b"\xff\xd8jpeg"))
-        clip_id = f"clip-{camera}"
-        ticket = "case-7" if camera == CASE_CLIP else None
-        clips.create(
-            NewClip(
-                clip_id,
-                camera,
-                "main",
-                1.0,
-                2.0,
-                f"clips/{clip_id}.mp4",
-                "巡查",
-                ticket,
-                None,
-                "district",
-            )
-        )
-        clips.ready(clip_id, FinishedClip(1.0, 2.0, 4, 1, "0" * 64, "0" * 64))
-        for path in (
-            clip_file(root, clip_id),
-            manifest_file(root, clip_id),
-            signature_file(root, clip_id),
-        ):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(b"data")
 
 
 def _sees(user: str | None, key: str) -> set[str]:
@@ -128,19 +66,6 @@ def _sees(user: str | None, key: str) -> set[str]:
     if key == "clip_id" and user == "inv":
         return {CASE_CLIP}
     return SEES[user]
-
-
-def _key(route: RouteInfo) -> str | None:
-    return next((p for p in route.params if p in KEYED), None)
-
-
-def _url(route: RouteInfo, camera: str | None = None) -> str:
-    url = route.path
-    for param in route.params:
-        value = KEYED[param] + camera if param in KEYED and camera else PLACEHOLDERS.get(param)
-        assert value is not None, f"{route}: no placeholder for {{{param}}}"
-        url = url.replace(f"{{{param}}}", value)
-    return url
 
 
 def _call(
@@ -196,17 +121,19 @@ def test_decision_matrix(gw: Gateway) -> None:
             for user in USERS:
                 if route.path in STREAMING and user is not None:
                     continue
-                if _key(route) is None:
-                    answers = {None: _call(gw, route, method, _url(route), user)}
+                if route.key is None:
+                    answers = {None: _call(gw, route, method, url_for(route), user)}
                 else:  # the unknown camera first: a hidden one must be answered the same
                     cameras = [UNKNOWN_CAMERA, *CAMERAS]
-                    answers = {c: _call(gw, route, method, _url(route, c), user) for c in cameras}
+                    answers = {
+                        c: _call(gw, route, method, url_for(route, c), user) for c in cameras
+                    }
                 for camera, (status, text) in answers.items():
                     checked += 1
                     unknown = answers.get(UNKNOWN_CAMERA)
                     problem = _judge(route, camera, user, status, text, unknown)
                     if problem:
-                        where = f"{method} {_url(route, camera)} as {user}"
+                        where = f"{method} {url_for(route, camera)} as {user}"
                         failures.append(f"{where}: {problem} (got {status}: {text[:160]})")
     assert checked > 300
     assert not failures, f"{len(failures)} wrong answers:\n" + "\n".join(failures[:40])
@@ -228,7 +155,7 @@ def _judge(
         return "" if status == 401 else "expected 401 without credentials"
     if status == 401:
         return "valid credentials refused"
-    key = _key(route)
+    key = route.key
     kind = key or ("clip_id" if route.path.startswith("/api/recording/clips") else "camera_id")
     hidden = set(CAMERAS) - _sees(user, kind)
     if key is not None and camera != UNKNOWN_CAMERA:
