@@ -103,7 +103,9 @@ def test_cli_verify_and_export(tmp_path: Path) -> None:
     exported = runner.invoke(audit_app, ["export", "-c", str(config), "-o", str(out)])
     assert exported.exit_code == 0, exported.output
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("seq,time_utc,actor") and len(lines) == 1 + 7  # and the export itself
+    assert (
+        lines[0].startswith("seq,time_utc,actor") and len(lines) == 1 + 7
+    )  # and the export itself
     assert "'=HYPERLINK" in lines[6]  # a formula stays text in a spreadsheet
     # the export is itself on the trail
     exports = trail.search(AuditQuery(action="audit.export"))
@@ -115,3 +117,39 @@ def test_cli_verify_and_export(tmp_path: Path) -> None:
     assert bad.exit_code == 1
     assert "#2: altered" in bad.output and "TAMPERED" in bad.output
     engine.dispose()
+
+
+def test_cli_pinpoints_deleted_and_reordered_entries(tmp_path: Path) -> None:
+    db = tmp_path / "gw.db"
+    config = tmp_path / "net.yaml"
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "district": "测试区",
+                "gateway": {"database_url": f"sqlite:///{db}"},
+                "towns": [{"id": "t1", "name": "一镇", "name_en": "Yi", "kind": "镇"}],
+                "cameras": [],
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
+    from vgateway.storage import create_db_engine
+
+    engine = create_db_engine(f"sqlite:///{db}")
+    _trail(engine, 9)
+    with engine.begin() as conn:
+        conn.execute(delete(audit_log).where(audit_log.c.seq == 3))
+        conn.execute(update(audit_log).where(audit_log.c.seq == 6).values(seq=-6))
+        conn.execute(update(audit_log).where(audit_log.c.seq == 7).values(seq=6))
+        conn.execute(update(audit_log).where(audit_log.c.seq == -6).values(seq=7))
+    engine.dispose()
+    result = CliRunner().invoke(audit_app, ["verify", "-c", str(config)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[:3] == [
+        "#3: missing: entry #3 missing (deleted)",
+        "#6: reordered: holds the chain's entry #7 (entries reordered)",
+        "#7: reordered: holds the chain's entry #6 (entries reordered)",
+    ]
+    assert "TAMPERED: 3 problem(s) in 8 entries" in result.output
