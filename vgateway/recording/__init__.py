@@ -8,13 +8,37 @@ and the signing key of `vgateway.evidence`.
 Emits clips (`RecordingService.create_clip` for the event pipeline, POST /api/recording/clips
 for people), recorded ranges for a timeline, and disk warnings in its status and metrics.
 Holds (`add_hold`) protect footage from retention for tickets and cases.
+
+The names below load on first use, so that the configuration package can import
+`vgateway.recording.settings` (and storage `vgateway.recording.tables`) without a cycle.
 """
 
-from vgateway.recording.clipstore import ClipRow
-from vgateway.recording.component import RecordingComponent
-from vgateway.recording.jobs import ClipJob, JobStatus
-from vgateway.recording.service import ClipFailed, RecordingService
-from vgateway.recording.settings import CameraRecording, RecordingMode, RecordingSettings
+from __future__ import annotations
+
+import importlib
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vgateway.recording.clipstore import ClipRow
+    from vgateway.recording.component import RecordingComponent
+    from vgateway.recording.jobs import ClipJob, JobStatus
+    from vgateway.recording.service import ClipFailed, RecordingService
+    from vgateway.recording.settings import CameraRecording, RecordingMode, RecordingSettings
+
+_EXPORTS = MappingProxyType(
+    {
+        "CameraRecording": "vgateway.recording.settings",
+        "ClipFailed": "vgateway.recording.service",
+        "ClipJob": "vgateway.recording.jobs",
+        "ClipRow": "vgateway.recording.clipstore",
+        "JobStatus": "vgateway.recording.jobs",
+        "RecordingComponent": "vgateway.recording.component",
+        "RecordingMode": "vgateway.recording.settings",
+        "RecordingService": "vgateway.recording.service",
+        "RecordingSettings": "vgateway.recording.settings",
+    }
+)
 
 __all__ = [
     "CameraRecording",
@@ -27,3 +51,10 @@ __all__ = [
     "RecordingService",
     "RecordingSettings",
 ]
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'vgateway.recording' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -21,6 +21,7 @@ Sourced = tuple[str, MediaPacket]
 OUT_TIME_BASE = Fraction(1, 90000)
 MAX_STEP_S = 10.0  # a larger forward jump inside one timeline is treated as a discontinuity
 DEFAULT_FRAME_S = 0.04
+STILL_SHOWN_S = 1.0  # a last frame older than this before the range is not footage of it
 
 
 def decode_ts(packet: MediaPacket) -> int | None:
@@ -68,8 +69,8 @@ def window(items: Iterable[Sourced], start: float, end: float) -> Iterator[Sourc
             yield from pending
             pending = []
         yield item
-    if not started:
-        yield from pending  # the range ends before any later packet: the GOP covering it
+    if not started and pending and pending[-1][1].wallclock >= start - STILL_SHOWN_S:
+        yield from pending  # nothing after start yet: the GOP whose picture is on screen
 
 
 def retime(items: Iterable[Sourced]) -> Iterator[tuple[MediaPacket, int, int]]:

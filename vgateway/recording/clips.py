@@ -137,7 +137,12 @@ class ClipService:
             assert row is not None and self.key is not None
             request = ClipRequest(row, camera_name, order.detector, order.detector_version)
             async with self._writes:
-                job.clip = await asyncio.to_thread(self._write, job, request, capture)
+                job.clip = clip = await asyncio.to_thread(self._write, job, request, capture)
+            if clip.start_at is not None and clip.start_at > order.start + 0.5:
+                job.note = (
+                    f"footage starts {clip.start_at - order.start:.1f} s after the requested "
+                    "start: nothing older was recorded or buffered"
+                )
             job.status, job.progress = JobStatus.ready, 1.0
             job.finished.set()
         except asyncio.CancelledError:

@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 
 from vgateway.api.services import Services
-from vgateway.recording import metrics, routes
+from vgateway.recording import metrics, routes  # modules, not the lazy names
 from vgateway.recording.service import RecordingService
 from vgateway.recording.settings import RecordingSettings
 

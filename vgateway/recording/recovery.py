@@ -60,13 +60,13 @@ def repair_segment(
 
 
 def recover(
-    root: Path, index: SegmentIndex, clips: ClipStore, *, active: set[int] | None = None
+    root: Path, index: SegmentIndex, clips: ClipStore, *, startup: bool = True
 ) -> RecoveryReport:
-    """Reconcile everything in flight; `active` are segment ids a live recorder still writes."""
+    """Reconcile everything in flight. At start-up nothing is running, so every `writing` row
+    was interrupted; later (`startup=False`) only interrupted deletions are finished, since
+    `writing` rows then belong to live recorders and clip jobs."""
     report = RecoveryReport()
-    for row in index.in_state("writing"):
-        if active and row.id in active:
-            continue
+    for row in index.in_state("writing") if startup else []:
         path = root / row.path
         kept = repair_segment(
             index,
@@ -82,8 +82,8 @@ def recover(
             (root / row.path).unlink()
         index.forget([row.id])
         report.deleted_segments.append(row.path)
-    if active is not None:
-        return report  # a periodic check: clips in flight belong to running jobs
+    if not startup:
+        return report
     for clip in clips.in_state("writing"):
         for path in clip_files(root, clip.id):
             with contextlib.suppress(FileNotFoundError):

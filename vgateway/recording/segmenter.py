@@ -48,6 +48,16 @@ class OpenSegment:
     step: int = 0
 
 
+@dataclass(frozen=True)
+class Finished:
+    id: int
+    name: str
+    end_at: float
+    size: int
+    frames: int
+    sha256: str
+
+
 @dataclass
 class SegmentStats:
     segments: int = 0
@@ -82,6 +92,7 @@ class SegmentRecorder:
         self.run_id = run_id
         self.stats = SegmentStats()
         self._current: OpenSegment | None = None
+        self._unregistered: list[Finished] = []
         self._paused_until = 0.0
         self._on_disk_full = on_disk_full
         self._opener = opener or (lambda path: path.open("xb", buffering=0))
@@ -120,6 +131,7 @@ class SegmentRecorder:
         seg, self._current = self._current, None
         self.stats.current_start = None
         if seg is None:
+            self._register()
             return
         try:
             seg.writer.close()
@@ -131,22 +143,44 @@ class SegmentRecorder:
             if sha256 is None:
                 sha256, size = file_digest(seg.path)
             end_at = seg.start_at + float((seg.last_dts + seg.step) * seg.info.time_base)
-            self.index.finish(
-                seg.id, end_at=end_at, size=size, frames=seg.writer.frames, sha256=sha256
-            )
-            self.stats.segments += 1
-            self.stats.bytes += size
-        except OSError as exc:
+        except Exception as exc:  # disk full or I/O error while finishing the file
             self._failed(seg, exc)
-        except Exception as exc:  # a database error: the row stays `writing`, recovery fixes it
-            self._note_error(f"could not register segment {seg.path.name}: {exc}")
+            return
+        self._unregistered.append(
+            Finished(seg.id, seg.path.name, end_at, size, seg.writer.frames, sha256)
+        )
+        self._register()
+
+    def _register(self) -> None:
+        """Mark finished segments `complete`; a database error is retried at the next cut
+        (until then the row stays `writing`, and a restart would recover it the same way)."""
+        while self._unregistered:
+            done = self._unregistered[0]
+            try:
+                self.index.finish(
+                    done.id,
+                    end_at=done.end_at,
+                    size=done.size,
+                    frames=done.frames,
+                    sha256=done.sha256,
+                )
+            except Exception as exc:
+                self._note_error(f"could not register segment {done.name}: {exc}")
+                return
+            self._unregistered.pop(0)
+            self.stats.segments += 1
+            self.stats.bytes += done.size
 
     def _open(self, packet: MediaPacket, ts: int, info: StreamInfo) -> bool:
         start = packet.wallclock
         stamp = datetime.fromtimestamp(start, UTC).strftime("%Y%m%dT%H%M%S.%f")[:-3] + "Z"
-        rel = Path(
-            "segments", self.camera_id, stamp[:8], f"{self.camera_id}-{self.role}-{stamp}.mp4"
-        )
+        folder = Path("segments", self.camera_id, stamp[:8])
+        name = f"{self.camera_id}-{self.role}-{stamp}"
+        rel = folder / f"{name}.mp4"
+        for n in range(1, 100):  # the same millisecond again (a replayed or restarted stream)
+            if not (self.root / rel).exists():
+                break
+            rel = folder / f"{name}-{n}.mp4"
         path = self.root / rel
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

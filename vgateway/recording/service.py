@@ -164,9 +164,8 @@ class RecordingService:
                 log.exception("recording maintenance failed")
 
     def maintain_once(self) -> Maintenance:
-        """Finish stale rows, apply retention, refresh the disk status (blocking)."""
-        active = {r.segments.current_id for r in self.recorders.values() if r.segments}
-        recover(self.root, self.index, self.store, active={i for i in active if i is not None})
+        """Finish interrupted deletions, apply retention, refresh the disk status (blocking)."""
+        recover(self.root, self.index, self.store, startup=False)
         report = self.retention.run(time.time())
         for recorder in self.recorders.values():
             if recorder.segments and recorder.segments.stats.disk_full and report.freed_bytes:

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
 
 from pydantic import BaseModel, Field, model_validator
 
-from vgateway.config import Camera, NetworkConfig, StreamRole
-from vgateway.config.types import STRICT_MODEL
+from vgateway.config.types import STRICT_MODEL, StreamRole
+
+if TYPE_CHECKING:  # the config package may import this module: no runtime import back
+    from vgateway.config import Camera, NetworkConfig
 
 MIB = 1024 * 1024
 T = TypeVar("T")
