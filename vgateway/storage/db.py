@@ -46,7 +46,8 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
 
 
 def create_db_engine(database_url: str, base_dir: Path | None = None) -> Engine:
-    """Create the engine and the tables; relative SQLite paths resolve against `base_dir`."""
+    """Create the engine and bring the schema to the latest migration (a fresh database gets
+    every table); relative SQLite paths resolve against `base_dir`."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         path = Path(url.database or "")
@@ -57,8 +58,7 @@ def create_db_engine(database_url: str, base_dir: Path | None = None) -> Engine:
     engine = create_engine(url, pool_pre_ping=True)
     if url.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    from vgateway.storage.schema import load_all_tables
+    from vgateway.storage.migrate import prepare_schema
 
-    load_all_tables()
-    metadata.create_all(engine)
+    prepare_schema(engine)
     return engine
