@@ -17,6 +17,7 @@ from vgateway.api import cameras, metrics
 from vgateway.api.component import Component
 from vgateway.api.services import Services
 from vgateway.auth.component import AuthComponent
+from vgateway.cases import CasesComponent
 from vgateway.config import NetworkConfig
 from vgateway.errors import GatewayError
 from vgateway.events import EventsComponent
@@ -28,6 +29,7 @@ from vgateway.recording import RecordingComponent
 from vgateway.redact import redact_text
 from vgateway.relay import RelayComponent
 from vgateway.storage import create_db_engine
+from vgateway.tickets import TicketsComponent
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +46,8 @@ def create_app(config: NetworkConfig, *, base_dir: Path | None = None) -> FastAP
     components: list[Component] = [
         AuthComponent(base),
         RecordingComponent(base),
-        LayoutsComponent(), RelayComponent(), EventsComponent(), AnalyticsComponent(base)
+        LayoutsComponent(), RelayComponent(), EventsComponent(), AnalyticsComponent(base),
+        TicketsComponent(), CasesComponent(base),
     ]
 
     @asynccontextmanager
