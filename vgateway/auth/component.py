@@ -76,9 +76,7 @@ class AuthComponent:
     async def start(self, app: FastAPI, services: Services) -> None:
         config = services.config
         settings = (
-            self._settings
-            or getattr(app.state, "auth_settings", None)
-            or settings_for(config)
+            self._settings or getattr(app.state, "auth_settings", None) or settings_for(config)
         )
         data_dir = Path(config.gateway.data_dir)
         key_path = (data_dir if data_dir.is_absolute() else self._base / data_dir) / KEY_FILE

@@ -9,11 +9,12 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from vgateway.auth.deps import AuthDep, PrincipalDep, public
+from vgateway.auth.identity import SESSION_COOKIE
 from vgateway.auth.media_urls import TOKEN_PARAM
 from vgateway.auth.passwords import WeakPassword
 from vgateway.auth.principal import CAMERA_ACTIONS, Action, Principal
 from vgateway.auth.routes.login_page import LOGIN_PAGE
-from vgateway.auth.service import SESSION_COOKIE, AuthService, client_address
+from vgateway.auth.service import AuthService, client_address
 from vgateway.errors import BadRequest, Unauthorized
 
 router = APIRouter(tags=["auth"])
