@@ -44,6 +44,14 @@ class LiveServer:
     def url(self, path: str) -> str:
         return self.base_url + path
 
+    def tasks(self) -> int:
+        """asyncio tasks alive on the server's loop (besides the one counting)."""
+
+        async def count() -> int:
+            return len(asyncio.all_tasks()) - 1
+
+        return self.call(count())
+
     def call(self, coro: Coroutine[Any, Any, T], timeout: float = 10) -> T:
         """Run a coroutine on the server's event loop, where its sessions live."""
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
@@ -110,5 +118,5 @@ def hub_subscribers(server: LiveServer, camera_id: str, role: str) -> int:
 
 
 def drained(server: LiveServer) -> bool:
-    """No session and no shared fragmenter left in the relay."""
-    return len(server.relay.registry) == 0 and not server.relay.mse_streams
+    """No session, no shared fragmenter, nothing shutting down left in the relay."""
+    return server.relay.idle

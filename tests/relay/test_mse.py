@@ -112,6 +112,7 @@ async def test_viewers_share_one_fragmenter_and_leave_nothing_behind(
     shared_live: LiveServer,
 ) -> None:
     url = ws_url(shared_live, "cam001", "main")
+    tasks_before = shared_live.tasks()
     sockets = [await connect(url) for _ in range(5)]
     try:
         results = await asyncio.gather(*(read_segments(ws, 10) for ws in sockets))
@@ -126,6 +127,7 @@ async def test_viewers_share_one_fragmenter_and_leave_nothing_behind(
             await ws.close()
     wait_for(lambda: drained(shared_live), 5, "sessions and fragmenter to stop")
     assert hub_subscribers(shared_live, "cam001", "main") == 0
+    wait_for(lambda: shared_live.tasks() <= tasks_before, 10, "no task left behind")
 
 
 @rtsp

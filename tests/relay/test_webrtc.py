@@ -58,6 +58,7 @@ async def test_viewer_gets_camera_frames_at_once(shared_live: LiveServer) -> Non
 async def test_twenty_viewers_share_one_upstream_session(shared_live: LiveServer) -> None:
     sim = shared_live.simulator
     url = shared_live.url("/api/live/cam003/main/whep")
+    tasks_before = shared_live.tasks()
     async with httpx.AsyncClient(timeout=30) as http:
         viewers = list(
             await asyncio.gather(*(WhepViewer.connect(http, url, LOOPBACK_ICE) for _ in range(20)))
@@ -72,6 +73,7 @@ async def test_twenty_viewers_share_one_upstream_session(shared_live: LiveServer
     wait_for(lambda: drained(shared_live), 10, "all sessions to be cleaned up")
     assert all(s.track.subscription.closed for s in sessions if isinstance(s, WebRtcSession))
     assert hub_subscribers(shared_live, "cam003", "main") == 0
+    wait_for(lambda: shared_live.tasks() <= tasks_before, 10, "no task left behind")
 
 
 async def test_b_frame_stream_is_sent_to_the_fallback(shared_live: LiveServer) -> None:

@@ -189,6 +189,11 @@ class LiveRelay:
         task.add_done_callback(self._stopping.discard)
 
     # -- sessions and stats ----------------------------------------------------------------
+    @property
+    def idle(self) -> bool:
+        """No viewer session, no shared fragmenter, nothing still shutting down."""
+        return len(self.registry) == 0 and not self.mse_streams and not self._stopping
+
     async def close_session(self, session_id: str) -> bool:
         session = self.registry.get(session_id)
         if session is None:
