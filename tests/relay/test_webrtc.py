@@ -83,8 +83,9 @@ async def test_b_frame_stream_is_sent_to_the_fallback(shared_live: LiveServer) -
             await WhepViewer.connect(
                 http, shared_live.url("/api/live/cam001/main/whep"), LOOPBACK_ICE
             )
-    assert refused.value.status == 415
-    assert json.loads(refused.value.body)["error"] == "webrtc_not_supported"
+    assert refused.value.status == 422  # not 415: players fall back to MSE, which plays it
+    body = json.loads(refused.value.body)
+    assert body["error"] == "webrtc_not_supported" and "B-frames" in body["detail"]
     wait_for(lambda: drained(shared_live), 5, "nothing left behind")
     wait_for(lambda: hub_subscribers(shared_live, "cam001", "main") == 0, 5, "no subscriber")
 

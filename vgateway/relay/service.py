@@ -37,19 +37,13 @@ class CodecNotSupported(GatewayError):
         self.codec = codec
 
 
-class WebRtcUnplayable(CodecNotSupported):
-    """Browsers' WebRTC H.264 decoders drop reordered (B-)frames: such a stream plays over
-    the fMP4 fallback only (same 415 shape as an unplayable codec, another error code)."""
+class WebRtcUnplayable(GatewayError):
+    """Browsers' WebRTC H.264 decoders drop reordered (B-)frames: such a stream plays over the
+    fMP4 fallback only. 422, not 415: the browser can play the codec, so a player falls back
+    to the WebSocket path instead of showing "codec not supported"."""
 
+    status = 422
     code = "webrtc_not_supported"
-
-    def __init__(self, codec: str) -> None:
-        GatewayError.__init__(
-            self,
-            "this stream uses B-frames, which browsers drop over WebRTC: play it over the "
-            "WebSocket (MSE) fallback",
-        )
-        self.codec = codec
 
 
 class CameraOffline(Unavailable):
@@ -138,7 +132,10 @@ class LiveRelay:
                 break
             await asyncio.sleep(_POLL_S)
         if has_b_frames(stream.cached_gop()):
-            raise WebRtcUnplayable(stream.info.codec if stream.info else "h264")
+            raise WebRtcUnplayable(
+                f"camera {key} uses B-frames, which browsers drop over WebRTC: "
+                "play it over the WebSocket (MSE) fallback"
+            )
 
     def _check_capacity(self) -> None:
         if len(self.registry) >= self.settings.max_viewers:
