@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import sys
 from pathlib import Path
@@ -114,7 +113,8 @@ def simulate(
     Faults are injected through the control API: PUT /cameras/{id}/fault with
     {"mode": "ok|down|stall|garble|truncate|hangup_describe|garbage"}.
     """
-    from vgateway.simulator.runner import SimulatorOptions, run_simulator
+    from vgateway.simulator.gst_child import SimulatorError
+    from vgateway.simulator.runner import SimulatorOptions, default_media_dir, run_simulator
 
     configure_logging("INFO")
     codecs: dict[str, str] = {}
@@ -124,11 +124,16 @@ def simulate(
             _fail(f"--codec {item!r}: expected CAMERA=h264|h265|mpeg4")
         codecs[camera_id] = name
     options = SimulatorOptions(
-        cameras=cameras, port=port, control_port=control_port, codecs=codecs
+        cameras=cameras,
+        port=port,
+        control_port=control_port,
+        codecs=codecs,
+        media_dir=media_dir if media_dir is not None else default_media_dir(),
     )
-    if media_dir is not None:
-        options = dataclasses.replace(options, media_dir=media_dir)
-    run_simulator(options)
+    try:
+        run_simulator(options)
+    except SimulatorError as exc:
+        _fail(str(exc))
 
 
 @app.command("check-config")
