@@ -1,3 +1,5 @@
+"""Start-up recovery on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,9 +21,9 @@ def _abandon(recorder: SegmentRecorder) -> None:
 
 
 def test_interrupted_segments_are_trimmed_or_deleted(
-    tmp_path: Path, engine: Engine, street: Footage
+    tmp_path: Path, any_engine: Engine, street: Footage
 ) -> None:
-    index, clips = SegmentIndex(engine), ClipStore(engine)
+    index, clips = SegmentIndex(any_engine), ClipStore(any_engine)
     torn = SegmentRecorder("cam001", "sub", tmp_path, index, 60, "run")
     for packet in street.packets(9, start_wall=1000.0):
         torn.feed(packet)
@@ -50,16 +52,16 @@ def test_interrupted_segments_are_trimmed_or_deleted(
 
 
 def test_unfinished_clips_are_failed_and_their_files_removed(
-    tmp_path: Path, engine: Engine
+    tmp_path: Path, any_engine: Engine
 ) -> None:
-    clips = ClipStore(engine)
+    clips = ClipStore(any_engine)
     clips.create(NewClip("c1", "cam001", "sub", 1.0, 2.0, "clips/c1.mp4", "r", None, None, "me"))
     clip_temp(tmp_path, "c1").parent.mkdir(parents=True)
     clip_temp(tmp_path, "c1").write_bytes(b"half a clip")
     clip_file(tmp_path, "c1").write_bytes(b"renamed but not registered")
     (tmp_path / "clips" / ".stray.mp4.part").write_bytes(b"x")
 
-    recover(tmp_path, SegmentIndex(engine), clips)
+    recover(tmp_path, SegmentIndex(any_engine), clips)
 
     row = clips.get("c1")
     assert row is not None and row.status == "failed" and "restart" in (row.error or "")

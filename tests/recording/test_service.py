@@ -3,6 +3,7 @@ timeline, status, holds and restart recovery, through the service's own API."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -59,13 +60,7 @@ async def _publish(service: RecordingService, camera: str, packets: list[MediaPa
         deadline = time.monotonic() + 10
         while recorder.packets < done:
             assert time.monotonic() < deadline, "recorder did not drain"
-            await _sleep()
-
-
-async def _sleep() -> None:
-    import asyncio
-
-    await asyncio.sleep(0.02)
+            await asyncio.sleep(0.02)
 
 
 async def test_clip_from_segments_and_buffer_is_signed_and_plays(

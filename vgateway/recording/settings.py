@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Self, TypeVar
+from typing import TYPE_CHECKING, Literal, Self, TypeVar
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from vgateway.config.types import STRICT_MODEL, StreamRole
-
-if TYPE_CHECKING:  # the config package may import this module: no runtime import back
+if TYPE_CHECKING:  # the config package may import this module: nothing imported back at run time
     from vgateway.config import Camera, NetworkConfig
+
+# As vgateway.config.types.STRICT_MODEL (not imported, see above): unknown keys rejected,
+# immutable, input values never echoed in errors.
+STRICT_MODEL = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+Role = Literal["main", "sub"]
 
 MIB = 1024 * 1024
 T = TypeVar("T")
@@ -35,7 +38,7 @@ class CameraRecording(BaseModel):
     model_config = STRICT_MODEL
 
     mode: RecordingMode | None = Field(default=None, description="continuous, events or off.")
-    stream: StreamRole | None = Field(default=None, description="Stream to record: sub or main.")
+    stream: Role | None = Field(default=None, description="Stream to record: sub or main.")
     retention_days: float | None = Field(default=None, gt=0, description="Keep segments this long.")
     pre_roll_s: float | None = Field(default=None, ge=0, le=120, description="Event pre-roll.")
     post_roll_s: float | None = Field(default=None, ge=0, le=600, description="Event post-roll.")
@@ -51,8 +54,8 @@ class RecordingSettings(BaseModel):
         description="Default mode. 'events' because continuous sub-streams of a whole district "
         "fill a disk fast (119 cameras at 1 Mbit/s = 1.3 TB/day); turn continuous on by tag.",
     )
-    stream: StreamRole = Field(
-        default=StreamRole.sub,
+    stream: Role = Field(
+        default="sub",
         description="Stream recorded by default. 'main' keeps that camera's main stream pulled "
         "all the time (it is otherwise on demand).",
     )
@@ -134,13 +137,13 @@ class RecordingSettings(BaseModel):
         mode = _first((layer.mode for layer in layers), self.mode)
         role = _first((layer.stream for layer in layers), self.stream)
         if role not in camera.streams:
-            role = StreamRole.main  # a camera without a sub-stream records what it has
+            role = "main"  # a camera without a sub-stream records what it has
         if not camera.enabled:
             mode = RecordingMode.off
         return CameraPlan(
             camera_id=camera.id,
             mode=mode,
-            role=role.value,
+            role=role,
             retention_days=_first((x.retention_days for x in layers), self.retention_days),
             pre_roll_s=_first((layer.pre_roll_s for layer in layers), self.pre_roll_s),
             post_roll_s=_first((layer.post_roll_s for layer in layers), self.post_roll_s),
