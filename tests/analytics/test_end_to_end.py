@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from tests.fixtures.network import network_for
 from tests.fixtures.waiting import wait_for
 from vgateway.api.app import create_app
+from vgateway.auth.settings import AuthSettings
 from vgateway.simulator.client import SimulatorProcess
 
 pytestmark = pytest.mark.rtsp
@@ -76,6 +77,7 @@ def test_parked_car_on_a_simulated_camera(
         yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8"
     )
     app = create_app(config, base_dir=tmp_path)
+    app.state.auth_settings = AuthSettings(enabled=False)  # access control: tests/auth
     with serve(app) as base:
         pushed = first_sse_event(f"{base}/api/events/stream", timeout=60)
         event = pushed["event"]
