@@ -61,4 +61,6 @@ class HealthCollector(Collector):
 def metrics(services: Services = Depends(get_services)) -> Response:  # noqa: B008
     registry = CollectorRegistry()
     registry.register(HealthCollector(services))
+    for collector in services.collectors:
+        registry.register(collector)
     return Response(generate_latest(registry), media_type="text/plain; version=0.0.4")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import Request
+from prometheus_client.registry import Collector
 from sqlalchemy import Engine
 
 from vgateway.config import NetworkConfig
@@ -20,6 +21,8 @@ class Services:
     hub: Hub
     ingest: IngestManager
     history: StateHistory
+    # Components add their Prometheus collectors here at start; /metrics serves them all.
+    collectors: list[Collector] = field(default_factory=list)
 
 
 def get_services(request: Request) -> Services:

@@ -20,6 +20,7 @@ from vgateway.config.types import (
     TownId,
     Transport,
 )
+from vgateway.recording.settings import RecordingSettings
 from vgateway.redact import redact_url
 
 __all__ = [
@@ -140,6 +141,10 @@ class NetworkConfig(BaseModel):
     )
     ingest: IngestSettings = Field(
         default_factory=IngestSettings, description="Camera connection defaults."
+    )
+    recording: RecordingSettings = Field(
+        default_factory=RecordingSettings,
+        description="Recording modes, event pre-/post-roll, clips and retention.",
     )
     towns: tuple[Town, ...] = Field(description="Towns and subdistricts of the district.")
     cameras: tuple[Camera, ...] = Field(description="Every camera of the network.")

@@ -42,6 +42,7 @@ class RecordingComponent:
         self.service = RecordingService(config, services.engine, services.hub, settings, data_dir)
         app.state.recording = self.service
         await self.service.start()
+        services.collectors.append(metrics.RecordingCollector(self.service))
 
     async def stop(self) -> None:
         if self.service is not None:
