@@ -25,7 +25,9 @@ PLACEHOLDERS = {
     "share_id": "9999",
     "job_id": "job-nope",
     "session_id": "sess-nope",
+    "ticket_id": "tk-nope",
 }
+OTHER = "nope"  # any other path parameter: the route must still deny and not leak
 # Path parameters naming a camera, or a thing of one camera ("evt-alpha1", "clip-alpha1").
 KEYED = {"camera_id": "", "event_id": "evt-", "clip_id": "clip-"}
 
@@ -55,8 +57,10 @@ def url_for(route: RouteInfo, camera: str | None = None) -> str:
     """The route's path with placeholders (and `camera`'s id or thing) filled in."""
     url = route.path
     for param in route.params:
-        value = KEYED[param] + camera if param in KEYED and camera else PLACEHOLDERS.get(param)
-        assert value is not None, f"{route}: no placeholder for {{{param}}}"
+        if param in KEYED and camera:
+            value = KEYED[param] + camera
+        else:
+            value = PLACEHOLDERS.get(param, OTHER)
         url = url.replace(f"{{{param}}}", value)
     return url
 

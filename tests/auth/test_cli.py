@@ -56,6 +56,8 @@ def test_user_token_and_share_commands(tmp_path: Path) -> None:
     assert _cli(config, "users", "disable", "li")[0] == 0
     assert "li\tinvestigator\t-\tdisabled" in _cli(config, "users", "list")[1]
 
+    code, out = _cli(config, "tokens", "create", "zhang", "--label", "x", "--metrics-only")
+    assert code == 2 and "may not read metrics" in out
     code, out = _cli(config, "tokens", "create", "zhang", "--label", "巡检脚本")
     token_id = out.split("token id: ")[1].split()[0]
     assert code == 0 and "token: vgw_" in out

@@ -141,6 +141,14 @@ def test_media_grant_allows_one_camera_and_action(config: NetworkConfig) -> None
     assert not Scope(grant, config.cameras, ShareIndex(config, ()), NOW).unrestricted
 
 
+def test_scoped_token_may_only_read_metrics(config: NetworkConfig) -> None:
+    scraper = Principal("district", Role.district_officer, only=frozenset({Action.view_metrics}))
+    assert _decide(config, scraper, Action.view_metrics, None) is ALLOW
+    assert _decide(config, scraper, Action.manage_shares, None) is FORBIDDEN
+    assert _decide(config, scraper, Action.view_camera, "alpha1") is HIDDEN
+    assert not Scope(scraper, config.cameras, ShareIndex(config, ()), NOW).unrestricted
+
+
 def test_town_operator_without_town_sees_nothing(config: NetworkConfig) -> None:
     lost = Principal("x", Role.town_operator, town=None)
     assert all(_decide(config, lost, Action.view_camera, c.id) is HIDDEN for c in config.cameras)

@@ -15,7 +15,7 @@ from vgateway.audit.store import AuditLog
 from vgateway.auth.passwords import Passwords, check_strength
 from vgateway.auth.principal import CredentialKind, Role
 from vgateway.auth.shares import Share, ShareStore
-from vgateway.auth.tokens import Credential, CredentialStore
+from vgateway.auth.tokens import METRICS_SCOPE, Credential, CredentialStore
 from vgateway.auth.users import User, UserError, UserStore, check_user_fields
 from vgateway.config import NetworkConfig
 
@@ -132,8 +132,13 @@ class AuthAdmin:
         by: str,
         ttl_s: float | None = None,
         address: str | None = None,
+        metrics_only: bool = False,
     ) -> tuple[str, Credential]:
-        self.users.require(user)
+        """A new API token acting as `user`; `metrics_only` narrows it to reading metrics
+        (for a Prometheus scraper: it then sees no camera and no video)."""
+        found = self.users.require(user)
+        if metrics_only and found.role not in (Role.admin, Role.district_officer):
+            raise UserError(f"{user} ({found.role.value}) may not read metrics")
         now = self._clock()
         token, credential = self.credentials.issue(
             CredentialKind.api_token,
@@ -141,8 +146,15 @@ class AuthAdmin:
             now=now,
             expires_at=now + ttl_s if ttl_s else None,
             label=label,
+            scope=METRICS_SCOPE if metrics_only else None,
         )
-        detail = {"user": user, "token_id": credential.id, "label": label, "ttl_s": ttl_s}
+        detail = {
+            "user": user,
+            "token_id": credential.id,
+            "label": label,
+            "ttl_s": ttl_s,
+            "scope": credential.scope,
+        }
         self._record("token.create", by, address, detail)
         return token, credential
 

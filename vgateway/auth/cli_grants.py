@@ -20,13 +20,18 @@ def tokens_create(
     user: str,
     label: Annotated[str, typer.Option(help="What the token is for, e.g. 'prometheus'.")],
     ttl_days: Annotated[float | None, typer.Option(help="Expire after this many days.")] = None,
+    metrics_only: Annotated[
+        bool, typer.Option("--metrics-only", help="May read /metrics and nothing else.")
+    ] = False,
     config: ConfigOption = DEFAULT_CONFIG,
     secrets: SecretsOption = None,
 ) -> None:
     """Create an API token (Authorization: Bearer ...) acting as USER; printed once."""
     with admin_for(config, secrets) as (admin, _):
         ttl = ttl_days * 86400 if ttl_days else None
-        token, credential = admin.create_token(user, label, by=cli_actor(), ttl_s=ttl)
+        token, credential = admin.create_token(
+            user, label, by=cli_actor(), ttl_s=ttl, metrics_only=metrics_only
+        )
         typer.echo(f"token id: {credential.id}")
         typer.echo(f"token: {token}")
 

@@ -10,14 +10,22 @@ from starlette.requests import HTTPConnection
 
 from vgateway.auth.media_urls import TOKEN_PARAM, InvalidMediaToken, MediaSigner
 from vgateway.auth.passwords import Passwords
-from vgateway.auth.principal import LOCAL_ADMIN, CredentialKind, MediaGrant, Principal, Role
+from vgateway.auth.principal import (
+    LOCAL_ADMIN,
+    Action,
+    CredentialKind,
+    MediaGrant,
+    Principal,
+    Role,
+)
 from vgateway.auth.settings import AuthSettings
 from vgateway.auth.throttle import LoginThrottle
-from vgateway.auth.tokens import CredentialStore
+from vgateway.auth.tokens import METRICS_SCOPE, CredentialStore
 from vgateway.auth.users import User, UserStore
 from vgateway.errors import GatewayError, Unauthorized
 
 SESSION_COOKIE = "vgw_session"
+SCOPES = {METRICS_SCOPE: frozenset({Action.view_metrics})}  # what a scoped API token may do
 
 
 class RateLimited(GatewayError):
@@ -79,7 +87,9 @@ class Identity:
         user = self.users.get(principal.name)
         if user is None or user.disabled:
             return None
-        return self._principal(user, principal.kind, principal.credential_id, principal.grant)
+        return self._principal(
+            user, principal.kind, principal.credential_id, principal.grant, principal.only
+        )
 
     def _from_secret(self, secret: str, kind: CredentialKind) -> Principal:
         credential = self.credentials.lookup(secret, kind, self._clock())
@@ -89,7 +99,10 @@ class Identity:
         user = self.users.get(credential.user_name)
         if user is None or user.disabled:
             raise Unauthorized("this account is disabled")
-        return self._principal(user, kind, credential.id, None)
+        only = SCOPES.get(credential.scope) if credential.scope else None
+        if credential.scope and only is None:
+            raise Unauthorized("API token has an unknown scope")
+        return self._principal(user, kind, credential.id, None, only)
 
     def _from_media_token(self, token: str) -> Principal:
         try:
@@ -109,7 +122,12 @@ class Identity:
         return principal
 
     def _principal(
-        self, user: User, kind: CredentialKind, credential_id: str | None, grant: MediaGrant | None
+        self,
+        user: User,
+        kind: CredentialKind,
+        credential_id: str | None,
+        grant: MediaGrant | None,
+        only: frozenset[Action] | None = None,
     ) -> Principal:
         cases = self.users.cases(user.name) if user.role is Role.investigator else frozenset()
         return Principal(
@@ -120,6 +138,7 @@ class Identity:
             kind=kind,
             credential_id=credential_id,
             grant=grant,
+            only=only,
         )
 
     # signing in and out -----------------------------------------------------------------

@@ -56,6 +56,8 @@ def authorize(
     if (camera is None) != (action not in CAMERA_ACTIONS):
         raise ValueError(f"action {action} {'needs' if camera is None else 'takes no'} camera")
     grant = principal.grant
+    if principal.only is not None and action not in principal.only:
+        return Decision.FORBIDDEN if camera is None else Decision.HIDDEN
     if camera is None:
         if grant is not None:  # a media URL opens one stream, nothing else
             return Decision.FORBIDDEN
@@ -96,7 +98,7 @@ class Scope:
     def unrestricted(self) -> bool:
         """Whether this principal sees every camera (the district centre)."""
         district = self.principal.role in (Role.admin, Role.district_officer)
-        return district and self.principal.grant is None
+        return district and self.principal.grant is None and self.principal.only is None
 
     def can(self, action: Action, camera: Camera, case: str | None = None) -> bool:
         decision = authorize(

@@ -67,6 +67,7 @@ class Principal:
     kind: CredentialKind = CredentialKind.session
     credential_id: str | None = None  # the session or API token row this came through
     grant: MediaGrant | None = None  # set for signed media URLs: the one thing it may do
+    only: frozenset[Action] | None = None  # a scoped API token: these actions and no others
 
 
 LOCAL_ADMIN = Principal(name="local", role=Role.admin, kind=CredentialKind.local)

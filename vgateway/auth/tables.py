@@ -41,6 +41,7 @@ auth_credentials = Table(
     Column("kind", String(16), nullable=False, doc="session or api_token"),
     Column("user_name", String(64), ForeignKey("auth_users.name"), nullable=False),
     Column("label", String(128), nullable=True),
+    Column("scope", String(32), nullable=True, doc="'metrics': may read metrics and nothing else"),
     Column("created_at", Float, nullable=False),
     Column("expires_at", Float, nullable=True),
     Column("last_used_at", Float, nullable=False),

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, Row, insert, select, update
 from vgateway.auth.principal import CredentialKind
 from vgateway.auth.tables import auth_credentials
 
+METRICS_SCOPE = "metrics"
 API_TOKEN_PREFIX = "vgw_"  # lets secret scanners recognise a leaked token
 _TOUCH_EVERY_S = 60.0  # how stale last_used_at may get: saves a write on every request
 
@@ -23,6 +24,7 @@ class Credential:
     kind: CredentialKind
     user_name: str
     label: str | None
+    scope: str | None  # METRICS_SCOPE narrows an API token to reading metrics
     created_at: float
     expires_at: float | None
     last_used_at: float
@@ -48,6 +50,7 @@ class CredentialStore:
         expires_at: float | None,
         label: str | None = None,
         address: str | None = None,
+        scope: str | None = None,
     ) -> tuple[str, Credential]:
         """A new credential and its secret (shown once, never stored)."""
         secret = secrets.token_urlsafe(32)
@@ -59,6 +62,7 @@ class CredentialStore:
             "kind": kind.value,
             "user_name": user_name,
             "label": label,
+            "scope": scope,
             "created_at": now,
             "expires_at": expires_at,
             "last_used_at": now,
@@ -151,6 +155,7 @@ def _credential(row: Row[Any]) -> Credential:
         kind=CredentialKind(row.kind),
         user_name=row.user_name,
         label=row.label,
+        scope=row.scope,
         created_at=row.created_at,
         expires_at=row.expires_at,
         last_used_at=row.last_used_at,

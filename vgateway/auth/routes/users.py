@@ -64,12 +64,14 @@ class TokenIn(BaseModel):
     user: str
     label: str = Field(min_length=1, max_length=128)
     ttl_s: float | None = Field(default=None, gt=0, description="omit for no expiry")
+    metrics_only: bool = Field(default=False, description="may read /metrics and nothing else")
 
 
 class TokenOut(BaseModel):
     id: str
     user: str
     label: str | None
+    scope: str | None = Field(description="'metrics': reads metrics only")
     created_at: float
     expires_at: float | None
     last_used_at: float
@@ -81,6 +83,7 @@ class TokenOut(BaseModel):
             id=c.id,
             user=c.user_name,
             label=c.label,
+            scope=c.scope,
             created_at=c.created_at,
             expires_at=c.expires_at,
             last_used_at=c.last_used_at,
@@ -200,7 +203,12 @@ def create_token(
 ) -> CreatedTokenOut:
     try:
         token, credential = auth.admin.create_token(
-            body.user, body.label, by=admin.name, ttl_s=body.ttl_s, address=client_address(request)
+            body.user,
+            body.label,
+            by=admin.name,
+            ttl_s=body.ttl_s,
+            address=client_address(request),
+            metrics_only=body.metrics_only,
         )
     except UserError as exc:
         raise _bad(exc) from None
