@@ -1,10 +1,15 @@
-"""The `auth:` section of the configuration: sessions, tokens, login throttling, signed URLs."""
+"""The `auth:` section of the configuration: sessions, tokens, login throttling, signed URLs.
+
+The config package may import this module, so it imports nothing from vgateway at run time.
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from vgateway.config.types import STRICT_MODEL
+# As vgateway.config.types.STRICT_MODEL (not imported, see above): unknown keys rejected,
+# immutable, input values never echoed in errors.
+STRICT_MODEL = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
 
 
 class AuthSettings(BaseModel):
