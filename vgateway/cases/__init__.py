@@ -10,7 +10,24 @@ Emits case records, ZIP files, audit entries (case.export, case.download, playba
 clip.download) and recording holds for clips put in a case.
 """
 
-from vgateway.cases.component import CasesComponent
-from vgateway.cases.service import CaseService
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vgateway.cases.component import CasesComponent
+    from vgateway.cases.service import CaseService
 
 __all__ = ["CaseService", "CasesComponent"]
+
+
+def __getattr__(name: str) -> object:
+    """Load on first use: storage imports `vgateway.cases.tables` without the rest."""
+    modules = {
+        "CaseService": "vgateway.cases.service",
+        "CasesComponent": "vgateway.cases.component",
+    }
+    if name not in modules:
+        raise AttributeError(f"module 'vgateway.cases' has no attribute {name!r}")
+    return getattr(importlib.import_module(modules[name]), name)

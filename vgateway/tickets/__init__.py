@@ -8,12 +8,34 @@ and holds), the auth feature's `authorize` (through its dependencies) and the ca
 Emits tickets and their changes (REST, and signed webhooks to the 12345 platform), clip
 requests for tickets, and recording holds that keep a ticket's footage until it is closed
 plus a configured period.
+
+The names below load on first use, so that the configuration and storage packages can import
+`vgateway.tickets.settings` and `vgateway.tickets.tables` without a cycle.
 """
 
-from vgateway.tickets.component import TicketsComponent
-from vgateway.tickets.model import Source, Ticket, TicketDetail, TicketStatus
-from vgateway.tickets.service import TicketService
-from vgateway.tickets.settings import TicketSettings
+from __future__ import annotations
+
+import importlib
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vgateway.tickets.component import TicketsComponent
+    from vgateway.tickets.model import Source, Ticket, TicketDetail, TicketStatus
+    from vgateway.tickets.service import TicketService
+    from vgateway.tickets.settings import TicketSettings
+
+_EXPORTS = MappingProxyType(
+    {
+        "Source": "vgateway.tickets.model",
+        "Ticket": "vgateway.tickets.model",
+        "TicketDetail": "vgateway.tickets.model",
+        "TicketService": "vgateway.tickets.service",
+        "TicketSettings": "vgateway.tickets.settings",
+        "TicketStatus": "vgateway.tickets.model",
+        "TicketsComponent": "vgateway.tickets.component",
+    }
+)
 
 __all__ = [
     "Source",
@@ -24,3 +46,10 @@ __all__ = [
     "TicketStatus",
     "TicketsComponent",
 ]
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'vgateway.tickets' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -104,11 +104,11 @@ class TicketStore:
         with self.engine.begin() as conn:
             number = allocate(conn, self.prefix, now, self.timezone)
             values = {k: v for k, v in new.__dict__.items() if k != "cameras"}
+            values["source"] = new.source.value
             conn.execute(
                 insert(tickets).values(
                     **values,
                     id=number,
-                    source=new.source.value,
                     status=TicketStatus.new.value,
                     created_by=author,
                     created_at=now,
