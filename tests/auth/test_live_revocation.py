@@ -21,6 +21,7 @@ from tests.auth.live_server import serve
 from tests.fixtures.waiting import wait_for
 from vgateway.api.app import create_app
 from vgateway.audit.store import AuditQuery
+from vgateway.auth.principal import Role
 from vgateway.auth.service import AuthService
 from vgateway.relay import IceSettings, RelaySettings
 from vgateway.relay.client import WhepViewer
@@ -146,6 +147,12 @@ async def test_revoked_share_cuts_the_towns_webrtc_session(live: Live) -> None:
         viewer = await WhepViewer.connect(http, whep, ice=LOOPBACK_ICE)
         try:
             await asyncio.wait_for(viewer.track.recv(), 15)  # a first decoded frame
+            # another operator of the same town sees the camera, but cannot hang this viewer up
+            live.auth.admin.add_user("op_alpha_2", Role.town_operator, by="t", town="alpha")
+            other, _ = live.auth.admin.create_token("op_alpha_2", "t", by="t")
+            other_headers = {"Authorization": f"Bearer {other}"}
+            hang_up = await http.delete(viewer.session_url, headers=other_headers)
+            assert hang_up.status_code == 404
             revoked_at = time.monotonic()
             response = await http.delete(
                 f"{live.base}/api/shares/{share_id}", headers=live.headers("district")

@@ -21,7 +21,7 @@ from vgateway.auth.principal import Action, Principal
 from vgateway.auth.service import client_address
 from vgateway.errors import Forbidden
 
-__all__ = ["Forbidden", "end_view", "live_access", "may_watch", "watch_view"]
+__all__ = ["Forbidden", "end_view", "live_access", "may_hang_up", "may_watch", "watch_view"]
 
 CLOSE_ACCESS_REVOKED = 4403  # WebSocket close code when a viewer's access ends mid-stream
 
@@ -48,6 +48,21 @@ def may_watch(connection: HTTPConnection, principal: Principal, camera_id: str) 
     return get_auth(connection).decide(principal, Action.view_live, camera).allowed
 
 
+def may_hang_up(
+    connection: HTTPConnection, principal: Principal, session_id: str, camera_id: str
+) -> bool:
+    """The viewer who opened a session, or the district centre, may end it."""
+    auth = get_auth(connection)
+    if not may_watch(connection, principal, camera_id):
+        return False
+    if auth.scope(principal).unrestricted:
+        return True
+    return any(
+        view.detail.get("session") == session_id and view.principal.name == principal.name
+        for view in auth.views.open_views()
+    )
+
+
 async def watch_view(
     connection: HTTPConnection,
     principal: Principal,
@@ -56,14 +71,18 @@ async def watch_view(
     transport: str,
     on_revoked: Callable[[str], Awaitable[object] | None],
     alive: Callable[[], bool] | None = None,
+    session_id: str | None = None,
 ) -> LiveView:
     """Record the start of a stream and have it cut (`on_revoked`) if access ends."""
+    detail = {"stream": role, "transport": transport}
+    if session_id is not None:
+        detail["session"] = session_id
     return await get_auth(connection).open_view(
         principal,
         camera_id,
         address=client_address(connection),
         on_revoked=on_revoked,
-        detail={"stream": role, "transport": transport},
+        detail=detail,
         alive=alive,
     )
 

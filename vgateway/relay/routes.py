@@ -26,7 +26,7 @@ from vgateway.relay.access import (
     CLOSE_ACCESS_REVOKED,
     end_view,
     live_access,
-    may_watch,
+    may_hang_up,
     watch_view,
 )
 from vgateway.relay.component import live_relay, live_relay_ws
@@ -67,6 +67,7 @@ async def whep_offer(
             "webrtc",
             on_revoked=lambda _reason: relay.close_session(session_id),
             alive=lambda: relay.registry.get(session_id) is not None,
+            session_id=session_id,
         )
     except BaseException:
         await relay.close_session(session_id)
@@ -85,7 +86,7 @@ async def end_session(
 ) -> Response:
     """Hang up a viewer (WebRTC or WebSocket)."""
     session = relay.registry.get(session_id)
-    if session is None or not may_watch(request, principal, session.key.camera_id):
+    if session is None or not may_hang_up(request, principal, session_id, session.key.camera_id):
         raise NotFound(f"no live session {session_id!r}")
     if not await relay.close_session(session_id):
         raise NotFound(f"no live session {session_id!r}")
