@@ -121,6 +121,11 @@ def test_demo_accounts(tmp_path: Path) -> None:
     assert (tmp_path / "data" / "demo_users.txt").stat().st_mode & 0o077 == 0
     code, out = _cli(tmp_path / "network.yaml", "users", "demo")
     assert "0 demo account(s) created" in out
+    # nobody could manage users any more: refused
+    code, out = _cli(tmp_path / "network.yaml", "users", "disable", "admin")
+    assert code == 2 and "last enabled admin" in out
+    code, out = _cli(tmp_path / "network.yaml", "users", "set-role", "admin", "auditor")
+    assert code == 2 and "last enabled admin" in out
     engine = create_db_engine(f"sqlite:///{tmp_path / 'gw.db'}")
     created = AuditLog(engine).search(AuditQuery(action="user.create", limit=10))
     engine.dispose()

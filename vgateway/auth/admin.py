@@ -74,6 +74,8 @@ class AuthAdmin:
     ) -> User:
         before = self.users.require(name)
         check_user_fields(name, role, town, {t.id for t in self.config.towns})
+        if role is not Role.admin:
+            self._keep_an_admin(name)
         user = self.users.update(name, self._clock(), role=role.value, town=town)
         detail = {
             "user": name,
@@ -102,6 +104,8 @@ class AuthAdmin:
         self, name: str, disabled: bool, *, by: str, address: str | None = None
     ) -> User:
         self.users.require(name)
+        if disabled:
+            self._keep_an_admin(name)
         user = self.users.update(name, self._clock(), disabled=disabled)
         ended = self.credentials.revoke_user(name, self._clock()) if disabled else 0
         event = "user.disable" if disabled else "user.enable"
@@ -234,6 +238,12 @@ class AuthAdmin:
             raise UserError("a share needs a reason")
         if expires_at is not None and expires_at <= now:
             raise UserError("expires_at is in the past")
+
+    def _keep_an_admin(self, losing: str) -> None:
+        """Refuse to take away the last enabled admin: nobody could manage users after."""
+        admins = [u.name for u in self.users.all_users() if u.role is Role.admin and not u.disabled]
+        if admins == [losing]:
+            raise UserError(f"{losing} is the last enabled admin: make another admin first")
 
     def _record(
         self,

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import hmac
+import json
 import logging
 from pathlib import Path
 
@@ -49,10 +51,11 @@ def build_admin(
     )
 
 
-def config_digest(config: NetworkConfig) -> str:
-    """A fingerprint of the configuration without its secrets (stream URLs left out)."""
-    shape = config.model_dump(mode="json", exclude={"cameras": {"__all__": {"streams"}}})
-    return hashlib.sha256(repr(sorted(shape.items())).encode("utf-8")).hexdigest()[:16]
+def config_digest(config: NetworkConfig, key: bytes) -> str:
+    """A fingerprint of the configuration, to see in the trail when it changed. Keyed with the
+    server key: the config holds passwords, which a plain hash would let be guessed offline."""
+    text = json.dumps(config.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
 
 
 class AuthComponent:
@@ -87,12 +90,13 @@ class AuthComponent:
             admin = build_admin(
                 config, services.engine, audit_log, passwords, settings.session_idle_s
             )
+            key = load_or_create_key(key_path)
             service = AuthService(
                 config=config,
                 settings=settings,
                 admin=admin,
                 audit=audit_log,
-                signer=MediaSigner(load_or_create_key(key_path)),
+                signer=MediaSigner(key),
                 passwords=passwords,
             )
             ensure_initial_admin(admin)
@@ -103,7 +107,7 @@ class AuthComponent:
                     "district": config.district,
                     "towns": len(config.towns),
                     "cameras": len(config.cameras),
-                    "digest": config_digest(config),
+                    "digest": config_digest(config, key),
                     "auth_enabled": settings.enabled,
                 },
             )

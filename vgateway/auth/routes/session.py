@@ -39,6 +39,7 @@ class MeOut(BaseModel):
     town_name: str | None
     via: str = Field(description="session, api_token, media_url or local")
     permissions: list[str] = Field(description="gateway-wide actions this user may do")
+    cases: list[str] = Field(description="cases (ticket ids) assigned to an investigator")
 
 
 class MediaTokenIn(BaseModel):
@@ -73,6 +74,7 @@ def _me(auth: AuthService, principal: Principal) -> MeOut:
         town_name=town_name,
         via=principal.kind.value,
         permissions=allowed,
+        cases=sorted(principal.cases),
     )
 
 
