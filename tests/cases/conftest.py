@@ -1,0 +1,93 @@
+"""A running gateway (TestClient) with the auth test users, alpha1 recorded continuously, and
+real footage published into its hub, so cases hold real signed clips."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.auth.conftest import Gateway, add_users, write_network
+from tests.fixtures.waiting import wait_for
+from tests.recording.media import STREET, Footage
+from vgateway.api.app import create_app
+from vgateway.recording import ClipRow, RecordingService, RecordingSettings
+
+RECORDING = {
+    "segment_seconds": 4,
+    "writer_threads": 1,
+    "min_free_bytes": 0,
+    "cameras": {"alpha1": {"mode": "continuous"}},
+}
+
+
+@pytest.fixture(scope="session")
+def street(shared_dir: Path) -> Footage:
+    return Footage.load(shared_dir / STREET)
+
+
+@pytest.fixture
+def gw(tmp_path: Path) -> Iterator[Gateway]:
+    app = create_app(write_network(tmp_path), base_dir=tmp_path)
+    app.state.recording_settings = RecordingSettings.model_validate(RECORDING)
+    with TestClient(app) as client:
+        gw = Gateway(client, app.state.services.config)
+        gw.tokens = add_users(gw.auth)
+        yield gw
+
+
+def recording(gw: Gateway) -> RecordingService:
+    service: RecordingService = gw.client.app.state.recording  # type: ignore[attr-defined]
+    return service
+
+
+def publish(gw: Gateway, camera: str, footage: Footage, seconds: float, start_wall: float) -> None:
+    service = recording(gw)
+    stream = service.hub.stream(camera, service.plans[camera].role)
+    recorder = service.recorders[camera]
+    packets = footage.packets(seconds, start_wall=start_wall)
+    done = recorder.packets
+    for start in range(0, len(packets), 100):
+        chunk = packets[start : start + 100]
+        for packet in chunk:
+            stream.publish(packet)
+        done += len(chunk)
+        wait_for(lambda: recorder.packets >= done, 10, "the recorder to drain")  # noqa: B023
+
+
+def make_clip(gw: Gateway, camera: str, start: float, end: float, **kwargs: Any) -> ClipRow:
+    create = functools.partial(
+        recording(gw).create_clip,
+        camera,
+        start,
+        end,
+        pre_roll=0,
+        post_roll=0,
+        created_by="district",
+        **kwargs,
+    )
+    portal = gw.client.portal
+    assert portal is not None
+    clip: ClipRow = portal.call(create)
+    return clip
+
+
+def wait_ticket_clips_ready(gw: Gateway, ticket_id: str) -> list[dict[str, Any]]:
+    def ready() -> bool:
+        clips = gw.client.get(f"/api/tickets/{ticket_id}", headers=gw.headers("district"))
+        found = clips.json()["clips"]
+        return bool(found) and all(c["status"] != "pending" for c in found)
+
+    wait_for(ready, 30, f"the clips of {ticket_id}")
+    detail = gw.client.get(f"/api/tickets/{ticket_id}", headers=gw.headers("district")).json()
+    clips: list[dict[str, Any]] = detail["clips"]
+    return clips
+
+
+def now() -> float:
+    return time.time()
