@@ -217,13 +217,16 @@ def crowd(base: str, transport: str, count: int, gateway_pid: int, seconds: floa
     time.sleep(1.0)  # past the cached-GOP burst
     upstream = sim.sessions("cam001", "sub")
     cores, rss = measure([gateway_pid], seconds)
+    sessions = httpx.get(f"{base}/api/live/stats").json()
+    fps = [float(session["fps"]) for session in sessions]
     viewers.stdin.write("stop\n")
     viewers.stdin.flush()
     received = viewers.stdout.readline().split()
     viewers.wait(60)
     wait_sessions_gone(base)
     return {"connected": connected, "cores": cores, "rss": rss, "upstream": upstream,
-            "received": int(received[1])}  # fmt: skip
+            "received": int(received[1]), "fps_min": min(fps, default=nan),
+            "fps_median": statistics.median(fps) if fps else nan}  # fmt: skip
 
 
 def main() -> int:
@@ -283,13 +286,13 @@ def report(figures: dict[str, dict[str, float]], trials: int, idle: float,
     print(f"\ngateway CPU, 640x352 camera (2 s GOP); idle with the camera pulled: "
           f"{idle * 100:.1f} % of a core")  # fmt: skip
     print(f"{'path':<8} {'viewers':>7} {'up':>3} {'CPU %':>6} {'% /viewer':>9} "
-          f"{'viewers/core':>12} {'RSS MB':>7} {'received':>9}")  # fmt: skip
+          f"{'viewers/core':>12} {'RSS MB':>7} {'sent fps min/med':>16}")  # fmt: skip
     for path, count, r in rows:
         per_viewer = (r["cores"] - idle) * 100 / count
         per_core = 100 / per_viewer if per_viewer > 0 else float("inf")
         print(f"{path:<8} {r['connected']:>3.0f}/{count:<3} {r['upstream']:>3.0f} "
               f"{r['cores'] * 100:>6.1f} {per_viewer:>9.2f} {per_core:>12.0f} "
-              f"{r['rss'] / 2**20:>7.0f} {r['received']:>9.0f}")  # fmt: skip
+              f"{r['rss'] / 2**20:>7.0f} {r['fps_min']:>9.1f} / {r['fps_median']:.1f}")  # fmt: skip
     print(f"\nload average (1 min) before/after: {load_before} / {load_after} "
           f"on {os.cpu_count()} cores shared with other work")  # fmt: skip
 
