@@ -4,7 +4,9 @@ Owns: viewer sessions (WHEP signalling, one aiortc peer connection per viewer; o
 per fallback viewer), the shared fMP4 fragmenter per stream, the session registry and stats.
 Consumes: `Hub` subscriptions (cached GOP first, bounded queues) and ingest health.
 Emits: RTP to browsers (no decode, no encode), fMP4 segments, per-session counters at
-/api/live/stats. HEVC/MPEG-4 cameras are refused with 415 / close code 4415.
+/api/live/stats, a one-camera debugging player at /api/live/player. HEVC/MPEG-4 cameras are
+refused with 415 / close code 4415; H.264 with B-frames with 422 on WHEP only (browsers' WebRTC
+decoders drop reordered frames; the fMP4 path plays them).
 """
 
 from vgateway.relay.component import RelayComponent
