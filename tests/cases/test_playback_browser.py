@@ -1,0 +1,226 @@
+"""The playback page in headless Chromium against a real gateway (uvicorn): the timeline shows
+recorded ranges, gaps and an event; a click plays recorded segments from that instant; mark in,
+mark out, make a clip for a new ticket, and the clip plays."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.auth.conftest import make_event, write_network
+from tests.fixtures.waiting import wait_for
+from tests.recording.media import Footage
+from vgateway.api.app import create_app
+from vgateway.auth.settings import AuthSettings
+from vgateway.events.model import EventMessage
+from vgateway.events.store import EventStore
+from vgateway.recording import RecordingService, RecordingSettings
+
+pytestmark = pytest.mark.browser
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+
+@dataclass
+class Served:
+    app: FastAPI
+    base_url: str
+    t0: float  # wallclock of the first recorded frame
+    loop: asyncio.AbstractEventLoop
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory, street: Footage) -> Iterator[Served]:
+    tmp = tmp_path_factory.mktemp("playback")
+    app = create_app(write_network(tmp), base_dir=tmp)
+    app.state.auth_settings = AuthSettings(enabled=False)  # the page has no login form yet
+    app.state.recording_settings = RecordingSettings.model_validate(
+        {
+            "segment_seconds": 4,
+            "writer_threads": 1,
+            "min_free_bytes": 0,
+            "cameras": {"alpha1": {"mode": "continuous"}},
+        }
+    )
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_until_complete, args=(server.serve(),))
+    thread.start()
+    try:
+        wait_for(lambda: server.started or not thread.is_alive(), 60, "uvicorn to start")
+        assert server.started, "uvicorn did not start"
+        port = server.servers[0].sockets[0].getsockname()[1]
+        t0 = time.time() - 60
+        _record(app, street, t0, seconds=40)
+        event = make_event("evt-playback", "alpha1").model_copy(
+            update={"started_at": t0 + 20, "updated_at": t0 + 20, "captured_at": t0 + 20}
+        )
+        EventStore(app.state.services.engine).save(EventMessage("start", event))
+        yield Served(app, f"http://127.0.0.1:{port}", t0, loop)
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        loop.close()
+
+
+def _record(app: FastAPI, street: Footage, t0: float, seconds: float) -> None:
+    recording: RecordingService = app.state.recording
+    stream = recording.hub.stream("alpha1", recording.plans["alpha1"].role)
+    recorder = recording.recorders["alpha1"]
+    packets = street.packets(seconds, start_wall=t0)
+    done = recorder.packets
+    for start in range(0, len(packets), 100):
+        chunk = packets[start : start + 100]
+        for packet in chunk:
+            stream.publish(packet)
+        done += len(chunk)
+        wait_for(lambda: recorder.packets >= done, 10, "the recorder to drain")  # noqa: B023
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.is_file():
+        pytest.skip(f"{CHROMIUM} is absent: install the Debian package chromium")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+def _click_at(page: Page, instant: float) -> None:
+    window = page.evaluate("() => window.vgwPlayback.state.window")
+    box = page.locator(".tl-bar").bounding_box()
+    assert box is not None
+    fraction = (instant - window["start"]) / (window["end"] - window["start"])
+    page.locator(".tl-bar").click(position={"x": fraction * box["width"], "y": box["height"] / 2})
+
+
+def _video(page: Page) -> dict[str, object]:
+    state: dict[str, object] = page.evaluate(
+        "() => { const v = document.querySelector('video');"
+        " return {error: v.error && v.error.message, time: v.currentTime, width: v.videoWidth,"
+        " segment: v.dataset.segment, clip: v.dataset.clip || null,"
+        " instant: window.vgwPlayback.player.instant()} }"
+    )
+    return state
+
+
+def test_timeline_plays_and_makes_a_clip(served: Served, page: Page) -> None:
+    page.goto(f"{served.base_url}/playback.html?camera=alpha1&span=600")
+    page.wait_for_selector("body[data-state=ready]")
+    timeline = page.locator(".timeline")
+    assert int(timeline.get_attribute("data-ranges") or 0) >= 1
+    assert int(timeline.get_attribute("data-gaps") or 0) >= 1
+    assert timeline.get_attribute("data-events") == "1"
+    assert page.locator(".tl-rec").count() >= 1 and page.locator(".tl-evt").count() == 1
+    assert "甲镇人民路口" in page.locator(".pb-camera").inner_text()
+    assert page.locator(".pb-mark-in").inner_text() == "标记入点"
+
+    _click_at(page, served.t0 + 10)
+    page.wait_for_function(
+        "() => { const v = document.querySelector('video'); return v.error || v.currentTime > 1 }"
+    )
+    state = _video(page)
+    assert state["error"] is None and state["width"] == 640 and state["segment"], state
+    instant = float(state["instant"])  # type: ignore[arg-type]
+    assert served.t0 + 8 < instant < served.t0 + 16, (instant - served.t0, state)
+    assert page.locator(".tl-head").is_visible()
+
+    page.locator(".pb-mark-in").click()
+    page.wait_for_function(
+        f"() => window.vgwPlayback.player.instant() > {instant + 2.5}", timeout=15_000
+    )
+    page.locator(".pb-mark-out").click()
+    assert "秒" in page.locator(".pb-selection").inner_text()
+    assert page.locator(".pb-ticket").input_value() == ""  # no open ticket yet: a new one
+    page.locator(".pb-description").fill("回放发现占道经营")
+    page.locator(".pb-make-clip").click()
+    page.wait_for_selector(".pb-play-clip:not([hidden])", timeout=30_000)
+    assert page.locator(".pb-status").get_attribute("data-key") == "pb.clipReady"
+    ticket_id = page.locator(".pb-ticket").input_value()
+    assert ticket_id.startswith("GD-")
+
+    page.locator(".pb-play-clip").click()
+    page.wait_for_function(
+        "() => { const v = document.querySelector('video');"
+        " return v.error || (v.dataset.clip && v.currentTime > 0.5) }"
+    )
+    state = _video(page)
+    assert state["error"] is None and state["clip"], state
+    tickets = served.app.state.tickets
+    detail = tickets.store.detail(ticket_id)
+    assert detail is not None and detail.description == "回放发现占道经营"
+    [clip] = detail.clips
+    assert clip.status == "ready" and clip.camera_id == "alpha1"
+
+    page.locator(".btn-lang").click()
+    assert page.locator(".pb-mark-in").inner_text() == "Mark in"
+
+
+def test_playback_page_without_camera(served: Served, page: Page) -> None:
+    page.goto(f"{served.base_url}/playback.html")
+    page.wait_for_selector("body[data-state=error]")
+    assert "camera=" in page.locator(".pb-status").inner_text()
+
+
+def test_case_page_plays_and_exports(served: Served, page: Page) -> None:
+    recording: RecordingService = served.app.state.recording
+    clip = asyncio.run_coroutine_threadsafe(
+        recording.create_clip(
+            "alpha1", served.t0 + 22, served.t0 + 28, pre_roll=0, post_roll=0, created_by="local"
+        ),
+        served.loop,
+    ).result(60)
+    body = {"title": "占道经营取证", "clip_ids": [clip.id]}
+    case = httpx.post(f"{served.base_url}/api/cases", json=body, timeout=30).json()
+    page.goto(f"{served.base_url}/case.html")
+    page.wait_for_selector("body[data-state=list]")
+    page.locator(f"a:text('{case['id']}')").click()
+    page.wait_for_selector("body[data-state=case]")
+    assert "占道经营取证" in page.locator(".case-heading").inner_text()
+    row = page.locator(f"tr[data-clip='{clip.id}']")
+    row.locator(".case-play").click()  # no reason yet: refused in the page
+    assert page.locator(".case-reason.missing").count() == 1
+    page.locator(".case-reason").fill("巡查复核")
+    row.locator(".case-play").click()
+    page.wait_for_function(
+        "() => { const v = document.querySelector('.case-video');"
+        " return v.error || v.currentTime > 0.5 }"
+    )
+    assert page.evaluate("() => document.querySelector('.case-video').error") is None
+    page.locator(".case-export").click()
+    page.wait_for_selector(".case-zip:not([hidden])", timeout=30_000)
+    href = page.locator(".case-zip").get_attribute("href")
+    assert href is not None and "reason=" in href
+    response = page.request.get(f"{served.base_url}{href}")
+    assert response.status == 200 and response.body()[:2] == b"PK"
+    assert page.evaluate("() => document.querySelector('.case-progress').value") == 1
