@@ -22,7 +22,8 @@ from tests.fixtures.network import network_for
 from tests.fixtures.waiting import wait_for
 from vgateway.api.app import create_app
 from vgateway.auth.settings import AuthSettings
-from vgateway.relay import IceSettings, LiveRelay, RelaySettings
+from vgateway.relay import IceSettings, RelaySettings
+from vgateway.relay.service import LiveRelay
 from vgateway.simulator.client import SimulatorProcess
 
 LOOPBACK_ICE = IceSettings(host_addresses=["127.0.0.1"])

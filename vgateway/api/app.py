@@ -27,7 +27,7 @@ from vgateway.ingest.manager import IngestManager
 from vgateway.layouts import LayoutsComponent
 from vgateway.recording import RecordingComponent
 from vgateway.redact import redact_text
-from vgateway.relay import RelayComponent
+from vgateway.relay.component import RelayComponent
 from vgateway.storage import create_db_engine
 from vgateway.tickets import TicketsComponent
 

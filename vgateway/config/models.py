@@ -22,6 +22,7 @@ from vgateway.config.types import (
 )
 from vgateway.recording.settings import RecordingSettings
 from vgateway.redact import redact_url
+from vgateway.relay.settings import RelaySettings
 
 __all__ = [
     "Camera",
@@ -141,6 +142,10 @@ class NetworkConfig(BaseModel):
     )
     ingest: IngestSettings = Field(
         default_factory=IngestSettings, description="Camera connection defaults."
+    )
+    relay: RelaySettings = Field(
+        default_factory=RelaySettings,
+        description="Live viewing: WebRTC ICE servers and timeouts, fallback stream limits.",
     )
     recording: RecordingSettings = Field(
         default_factory=RecordingSettings,

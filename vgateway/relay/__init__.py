@@ -9,8 +9,8 @@ refused with 415 / close code 4415; H.264 with B-frames with 422 on WHEP only (b
 decoders drop reordered frames; the fMP4 path plays them).
 """
 
-from vgateway.relay.component import RelayComponent
-from vgateway.relay.service import LiveRelay
+# Only the settings here: the config package imports them, and the component and service
+# import the config package (vgateway.relay.component / vgateway.relay.service).
 from vgateway.relay.settings import IceServer, IceSettings, RelaySettings
 
-__all__ = ["IceServer", "IceSettings", "LiveRelay", "RelayComponent", "RelaySettings"]
+__all__ = ["IceServer", "IceSettings", "RelaySettings"]
