@@ -93,6 +93,14 @@ async def create_case(
     for name in body.investigators:
         await _check_investigator(auth, name)
     case = await service.create(body.title, body.description, author=manager.name)
+    await asyncio.to_thread(
+        auth.record,
+        "case.create",
+        manager,
+        ticket_id=case.id,
+        address=client_address(request),
+        detail={"title": body.title, "tickets": body.ticket_ids, "clips": body.clip_ids},
+    )
     await service.add(case, body.ticket_ids, body.clip_ids, manager.name)
     for name in body.investigators:
         await asyncio.to_thread(
@@ -116,9 +124,25 @@ async def get_case(case_id: str, service: Service, seen: Visible) -> CaseDetail:
 
 
 @router.patch("/{case_id}", response_model=Case, summary="Edit or close a case")
-async def edit_case(case_id: str, body: CaseEdit, service: Service, manager: Manager) -> Case:
+async def edit_case(
+    case_id: str,
+    body: CaseEdit,
+    request: Request,
+    service: Service,
+    manager: Manager,
+    auth: AuthDep,
+) -> Case:
     case = await _case(service, None, case_id)
-    return await service.edit(case, body)
+    changed = await service.edit(case, body)
+    if changed.status is not case.status:
+        await asyncio.to_thread(
+            auth.record,
+            f"case.{changed.status.value}",
+            manager,
+            ticket_id=case.id,
+            address=client_address(request),
+        )
+    return changed
 
 
 @router.post("/{case_id}/items", response_model=Case, summary="Add (or remove) tickets and clips")

@@ -67,13 +67,12 @@ class TicketsComponent:
         service = TicketService(services.config, store, footage, settings)
         self.service = service
         app.state.tickets = service
-        requests = IdempotencyStore(engine)
+        requests = IdempotencyStore(engine, hotline.idempotency_days * DAY_S)
         self.link = HotlineLink(hotline, outbox, requests)
         app.state.hotline = self.link
         settled = await asyncio.to_thread(footage.reconcile)
         if settled:
             log.info("tickets: settled %d clips left pending by the last run", settled)
-        await asyncio.to_thread(requests.prune, service.clock() - hotline.idempotency_days * DAY_S)
         if sending:
             self.link.sender = HotlineSender(outbox, hotline)
             service.notify = self.link.sender.wake

@@ -30,14 +30,24 @@ def body_digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
+PRUNE_EVERY_S = 3600.0
+
+
 class IdempotencyStore:
-    def __init__(self, engine: Engine, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, engine: Engine, keep_s: float, clock: Callable[[], float] = time.time
+    ) -> None:
         self.engine = engine
+        self.keep_s = keep_s
         self.clock = clock
+        self._pruned_at = float("-inf")
 
     def begin(self, key: str, endpoint: str, body: bytes) -> Stored | None:
         """None: go ahead (the key is now taken). Stored: answer with it. Raises
         IdempotencyConflict for a key reused with another body, or one still in progress."""
+        if self.clock() - self._pruned_at > PRUNE_EVERY_S:
+            self._pruned_at = self.clock()
+            self.prune(self._pruned_at - self.keep_s)
         digest = body_digest(body)
         try:
             with self.engine.begin() as conn:
