@@ -101,5 +101,10 @@ def test_parked_car_on_a_simulated_camera(
             assert list(cams) == ["cam001"]  # cam002 has no rules: no analytics
             assert cams["cam001"]["analysed"] > 0 and cams["cam001"]["inferences"] > 0
             assert stats["event_latency_s"]["count"] >= 1
+            assert stats["shared"]["inference"]["served"] > 0
             metrics = client.get("/metrics/analytics").text
             assert 'vgateway_analytics_fps{camera="cam001"}' in metrics
+            gateway_metrics = client.get("/metrics").text  # the gateway's one scrape target
+            assert 'vgateway_analytics_inferences_total{camera="cam001"}' in gateway_metrics
+            assert "vgateway_analytics_inference_pending" in gateway_metrics
+            assert "vgateway_stream_fps" in gateway_metrics

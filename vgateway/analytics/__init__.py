@@ -2,8 +2,10 @@
 
 Owns the rules model and loader (`rules`, `loader`), rate-limited decoding (`decode`), the motion
 gate, shared detectors, tracking (`tracking`, ByteTrack from Roboflow's `trackers`), the rule
-evaluators (`object_rules`, `scene_rules`), the per-camera pipeline, the fair worker pool and
-the service/component with its stats routes. Consumes `MediaPacket`s from the hub
+evaluators (`object_rules`, `scene_rules`), the per-camera pipeline (`assembly`, `pipeline`),
+the fair pool that observes every camera (`scheduler`, `worker`), the shared inference stage
+within the process's CPU budget (`inference`, `budget`) and the service/component with its
+stats routes and Prometheus collector. Consumes `MediaPacket`s from the hub
 (`subscribe(camera, "sub", "analytics")`) and detectors from `detectors/`; emits
 `EventMessage`s (start/update/end) to the event service.
 """

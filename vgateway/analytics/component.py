@@ -1,5 +1,6 @@
 """Plugs analytics into the app: loads the rules file, starts the service on
-`app.state.analytics` (after the events component), and serves its stats routes."""
+`app.state.analytics` (after the events component), serves its stats routes and adds its
+collector to the gateway's /metrics."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 
 from vgateway.analytics.loader import load_rules
-from vgateway.analytics.routes import router
+from vgateway.analytics.routes import AnalyticsCollector, router
 from vgateway.analytics.rules import RulesFile
 from vgateway.analytics.service import AnalyticsService
 from vgateway.api.services import Services
@@ -25,11 +26,21 @@ class AnalyticsComponent:
     name = "analytics"
 
     def __init__(
-        self, base_dir: Path | None = None, *, rules_path: Path | None = None, threads: int = 2
+        self,
+        base_dir: Path | None = None,
+        *,
+        rules_path: Path | None = None,
+        threads: int = 2,
+        inference_threads: int = 1,
+        cpu_budget_cores: float | None = None,
     ) -> None:
+        """`cpu_budget_cores`: the whole process's CPU, past which detection waits (default:
+        70 % of the machine's cores)."""
         self._base_dir = base_dir
         self._rules_path = rules_path
         self._threads = threads
+        self._inference_threads = inference_threads
+        self._cpu_budget_cores = cpu_budget_cores
         self._service: AnalyticsService | None = None
 
     def routers(self) -> list[APIRouter]:
@@ -48,10 +59,18 @@ class AnalyticsComponent:
             log.info("no rules file at %s: analytics off", path)
             rules = RulesFile()
         self._service = AnalyticsService(
-            services.config, services.hub, rules, events.emit, base_dir=base, threads=self._threads
+            services.config,
+            services.hub,
+            rules,
+            events.emit,
+            base_dir=base,
+            threads=self._threads,
+            inference_threads=self._inference_threads,
+            cpu_budget_cores=self._cpu_budget_cores,
         )
         self._service.start()
         app.state.analytics = self._service
+        services.collectors.append(AnalyticsCollector(self._service, events))  # for /metrics
 
     async def stop(self) -> None:
         if self._service is None:

@@ -59,7 +59,7 @@ def run_clip(
     for offset, frame in clip_frames(path, rules.fps, loops=loops, reverse=reverse):
         t = t0 + offset
         messages.extend(pipeline.analyse(frame, t).messages)
-    messages.extend(pipeline.lifecycle.close_all(t))
+    messages.extend(pipeline.close_all(t))
     final: dict[str, Event] = {}
     for message in messages:
         final[message.event.id] = message.event

@@ -38,6 +38,8 @@ def stats(service: Analytics, events: Events, scope: ScopeDep) -> dict[str, Any]
     return {
         "cameras": cameras,
         "analysed_fps": round(sum(float(str(c["fps_achieved"])) for c in cameras), 3),
+        "detect_fps": round(sum(float(str(c["detect_fps"])) for c in cameras), 3),
+        "shared": service.summary(),
         "event_latency_s": events.latency() if events is not None else None,
     }
 
@@ -68,6 +70,9 @@ class AnalyticsCollector(Collector):
                 ("analysed", "frames analysed"),
                 ("dropped_frames", "due frames replaced by newer ones before analysis"),
                 ("hub_dropped_packets", "packets the hub dropped for this slow consumer"),
+                ("gated_frames", "frames with motion in a zone an object rule watches"),
+                ("detect_requests", "frames sent to the detector"),
+                ("detect_replaced", "detector requests replaced by a newer frame"),
                 ("inferences", "object detector runs"),
                 ("events", "events started"),
                 ("decode_errors", "packets the decoder rejected"),
@@ -82,6 +87,7 @@ class AnalyticsCollector(Collector):
             for key, family in counters.items():
                 family.add_metric(camera, float(str(view[key])))
         yield from (fps, target, gap, *counters.values())
+        yield from self._shared()
         if self._events is not None:
             latency = self._events.latency()
             summary = GaugeMetricFamily(
@@ -92,6 +98,37 @@ class AnalyticsCollector(Collector):
                 if value is not None:
                     summary.add_metric([q], float(value))
             yield summary
+
+    def _shared(self) -> Iterator[Metric]:
+        summary = self._service.summary()
+        stage = summary["inference"]
+        assert isinstance(stage, dict)
+        for key, name, help_text in (
+            ("served", "served", "inference jobs run"),
+            ("replaced", "replaced", "inference jobs replaced by a newer frame of the camera"),
+            ("throttled_s", "throttled_seconds", "time the stage paused for the CPU budget"),
+        ):
+            yield CounterMetricFamily(
+                f"vgateway_analytics_inference_{name}", help_text, value=float(str(stage[key]))
+            )
+        yield GaugeMetricFamily(
+            "vgateway_analytics_inference_pending",
+            "cameras waiting for the detector",
+            value=float(str(stage["pending"])),
+        )
+        yield GaugeMetricFamily(
+            "vgateway_analytics_cpu_budget_cores",
+            "process CPU past which detection waits",
+            value=float(str(stage["cpu_budget_cores"])),
+        )
+        longest = summary["pass_s_max"]
+        if longest is not None:
+            yield GaugeMetricFamily(
+                "vgateway_analytics_pass_max_seconds",
+                "longest pass over all cameras in the last minute (1 s or less: every camera"
+                " checked at least once a second)",
+                value=float(str(longest)),
+            )
 
 
 @router.get(

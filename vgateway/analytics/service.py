@@ -1,5 +1,6 @@
 """The analytics service: one worker per camera with enabled rules, fed from the hub's sub
-streams, run by a fair thread pool; its events go to the event service."""
+streams; a fair pool of threads observes every camera's frames and one shared inference stage
+runs the object detector within the process's CPU budget. Events go to the event service."""
 
 from __future__ import annotations
 
@@ -9,10 +10,15 @@ from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import cv2
+
+from vgateway.analytics.budget import CpuBudget
 from vgateway.analytics.detectors_pool import DetectorPool
+from vgateway.analytics.inference import InferenceStage
 from vgateway.analytics.pipeline import CameraPipeline
 from vgateway.analytics.rules import RulesFile
-from vgateway.analytics.worker import CameraWorker, FairScheduler
+from vgateway.analytics.scheduler import FairScheduler
+from vgateway.analytics.worker import CameraWorker
 from vgateway.config import NetworkConfig
 from vgateway.events.model import EventMessage
 from vgateway.hub import Hub
@@ -31,6 +37,8 @@ class AnalyticsService:
         *,
         base_dir: Path,
         threads: int = 2,
+        inference_threads: int = 1,
+        cpu_budget_cores: float | None = None,
         detectors: DetectorPool | None = None,
     ) -> None:
         self._config = config
@@ -39,9 +47,13 @@ class AnalyticsService:
         self._emit = emit
         self.detectors = detectors or DetectorPool(rules, base_dir)
         self._scheduler = FairScheduler(threads)
+        self.inference = InferenceStage(CpuBudget(cpu_budget_cores), threads=inference_threads)
+        self._workers: list[CameraWorker] = []
         self._tz = ZoneInfo(rules.timezone)
 
     def start(self) -> None:
+        # Many small images on few threads: OpenCV's own thread pool only adds hand-offs.
+        cv2.setNumThreads(1)
         for camera_id, camera_rules in self.rules.cameras.items():
             camera = self._config.camera(camera_id)
             if not camera_rules.enabled or not camera.enabled or not camera_rules.active_rules:
@@ -56,24 +68,46 @@ class AnalyticsService:
             pipeline = CameraPipeline(
                 camera_id, camera.town, camera_rules, self.detectors, self._tz
             )
-            self._scheduler.add(CameraWorker(camera_id, subscription, pipeline, self._emit))
+            worker = CameraWorker(camera_id, subscription, pipeline, self._emit, self.inference)
+            self._workers.append(worker)
+            self._scheduler.add(worker)
+        self.inference.start()
         self._scheduler.start()
-        log.info("analytics on for %d cameras", len(self._scheduler.workers()))
+        log.info(
+            "analytics on for %d cameras (CPU budget %.2f cores)",
+            len(self._workers),
+            self.inference.budget.cores,
+        )
 
     def stop(self) -> list[object]:
         """Stop the workers and end every open event; returns what `emit` returned for those."""
         self._scheduler.stop()
+        self.inference.stop()
         now = time.time()
         results = []
-        for worker in self._scheduler.workers():
+        for worker in self._workers:
             worker.subscription.close()
-            for message in worker.pipeline.lifecycle.close_all(now):
+            for message in worker.pipeline.close_all(now):
                 results.append(self._emit(message))
         return results
 
     def cameras(self) -> list[str]:
-        return [w.camera_id for w in self._scheduler.workers()]
+        return [w.camera_id for w in self._workers]
+
+    def workers(self) -> list[CameraWorker]:
+        """The per-camera workers (read-only use: stats, benches)."""
+        return list(self._workers)
 
     def stats(self) -> list[dict[str, object]]:
         now = time.time()
-        return [worker.view(now) for worker in self._scheduler.workers()]
+        return [worker.view(now) for worker in self._workers]
+
+    def summary(self) -> dict[str, object]:
+        """The shared parts: the pass over all cameras and the inference stage."""
+        median, longest = self._scheduler.pass_seconds()
+        return {
+            "cameras": len(self._workers),
+            "pass_s_median": None if median is None else round(median, 3),
+            "pass_s_max": None if longest is None else round(longest, 3),
+            "inference": self.inference.view(time.monotonic()),
+        }

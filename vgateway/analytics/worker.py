@@ -1,10 +1,9 @@
-"""One camera's analytics work item, and the fair pool of threads that runs them.
+"""One camera's analytics work item: its hub subscription, sampler, pipeline and stats.
 
-A camera has work when its hub subscription holds packets. A worker takes the next camera in
-round-robin order that has work and is not being served, drains its packets (decoding only what
-the rate needs) and analyses the latest due frame; older due frames are dropped and counted.
-When the machine is overloaded every camera's turn simply comes less often: rates drop evenly,
-and the hub's bounded queue (skip to the next keyframe) keeps any backlog from growing.
+A step takes every packet that arrived since the camera's last turn, decodes only what the
+newest due frame needs, and observes that frame (motion, scene rules). When the detector is due
+the frame goes to the shared inference stage, which later runs the detectors and applies their
+result; a camera lock keeps the two halves of one camera from overlapping.
 """
 
 from __future__ import annotations
@@ -13,30 +12,44 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
+from detectors import Frame
 from vgateway.analytics.decode import FrameSampler
+from vgateway.analytics.inference import InferenceStage
 from vgateway.analytics.pipeline import CameraPipeline
 from vgateway.events.model import EventMessage
 from vgateway.hub import Subscription, SubscriptionClosed
+from vgateway.media import MediaPacket
 
 log = logging.getLogger(__name__)
-WINDOW_S = 10.0
+WINDOW_S = 10.0  # for achieved rates
+GAP_WINDOW_S = 60.0  # for the longest gap and lags
+
+
+def _recent(deq: deque[tuple[float, float]], now: float, window: float) -> list[float]:
+    return [value for at, value in deq if now - at <= window]
 
 
 @dataclass
 class CameraStats:
-    analysed: int = 0
-    dropped: int = 0  # due frames replaced by a newer one before analysis
-    inferences: int = 0
+    analysed: int = 0  # frames observed (motion checked)
+    motion_frames: int = 0
+    gated_frames: int = 0  # motion in a zone an object rule watches
+    detect_requests: int = 0
+    detect_replaced: int = 0  # requests replaced by a newer frame before the detector ran
+    inferences: int = 0  # detector runs (one per detector and frame)
     events: int = 0
     errors: int = 0
     last_error: str | None = None
-    motion_frames: int = 0
-    times: deque[float] = field(default_factory=lambda: deque(maxlen=600))  # analysis wallclock
-    gaps: deque[tuple[float, float]] = field(default_factory=lambda: deque(maxlen=600))
     busy_s: float = 0.0
+    times: deque[float] = field(default_factory=lambda: deque(maxlen=600))  # observed, wallclock
+    detect_times: deque[float] = field(default_factory=lambda: deque(maxlen=600))
+    gaps: deque[tuple[float, float]] = field(default_factory=lambda: deque(maxlen=600))
+    lags: deque[tuple[float, float]] = field(default_factory=lambda: deque(maxlen=600))
+    detect_lags: deque[tuple[float, float]] = field(default_factory=lambda: deque(maxlen=600))
 
 
 class CameraWorker:
@@ -46,6 +59,7 @@ class CameraWorker:
         subscription: Subscription,
         pipeline: CameraPipeline,
         emit: Callable[[EventMessage], object],
+        inference: InferenceStage,
     ) -> None:
         self.camera_id = camera_id
         self.subscription = subscription
@@ -54,13 +68,15 @@ class CameraWorker:
         self.stats = CameraStats()
         self.closed = False
         self._emit = emit
-        self._last_captured: float | None = None
+        self._inference = inference
+        self._lock = threading.Lock()
+        self._last_media_time: float | None = None
 
     def pending(self) -> bool:
         return not self.closed and len(self.subscription) > 0
 
-    def step(self) -> None:
-        latest, due = None, 0
+    def _drain(self) -> list[MediaPacket]:
+        packets: list[MediaPacket] = []
         for _ in range(self.subscription.maxlen):
             try:
                 packet = self.subscription.get_blocking(0)
@@ -69,116 +85,98 @@ class CameraWorker:
                 break
             if packet is None:
                 break
-            frame = self.sampler.feed(packet)
-            if frame is not None:
-                latest, due = frame, due + 1
-        if latest is None:
+            packets.append(packet)
+        return packets
+
+    def step(self) -> None:
+        sampled = self.sampler.latest(self._drain())
+        if sampled is None:
             return
-        stats = self.stats
-        stats.dropped += due - 1
+        stats, t = self.stats, sampled.captured_at
         started = time.perf_counter()
         try:
-            result = self.pipeline.analyse(latest.image, latest.captured_at)
+            image = sampled.image()
+            with self._lock:
+                seen = self.pipeline.observe(image, t)
         except Exception as exc:
-            stats.errors += 1
-            if str(exc) != stats.last_error:
-                log.exception("analytics of camera %s failed on a frame", self.camera_id)
-            stats.last_error = str(exc)
+            self._failed(exc)
             return
-        stats.busy_s += time.perf_counter() - started
         now = time.time()
+        stats.busy_s += time.perf_counter() - started
         stats.analysed += 1
-        stats.inferences += result.inferences
-        stats.motion_frames += int(result.motion)
+        stats.motion_frames += seen.motion
+        stats.gated_frames += seen.gated
         stats.times.append(now)
-        if self._last_captured is not None:
-            stats.gaps.append((now, latest.captured_at - self._last_captured))
-        self._last_captured = latest.captured_at
-        for message in result.messages:
-            stats.events += message.kind == "start"
+        stats.lags.append((now, now - t))
+        # Gaps in stream time: what the camera saw, not when its packets happened to arrive.
+        last, self._last_media_time = self._last_media_time, sampled.media_time
+        if last is not None and sampled.media_time > last:
+            stats.gaps.append((now, sampled.media_time - last))
+        self._send(seen.messages)
+        if seen.detectors:
+            stats.detect_requests += 1
+            job = partial(self._detect, image, t, seen.detectors)
+            stats.detect_replaced += self._inference.submit(self.camera_id, job)
+
+    def _detect(self, image: Frame, t: float, names: Sequence[str]) -> None:
+        """Runs on the inference stage."""
+        try:
+            detections = self.pipeline.detect(image, names)
+            with self._lock:
+                messages = self.pipeline.apply(image, t, detections)
+        except Exception as exc:
+            self._failed(exc)
+            return
+        now = time.time()
+        self.stats.inferences += len(names)
+        self.stats.detect_times.append(now)
+        self.stats.detect_lags.append((now, now - t))
+        self._send(messages)
+
+    def _send(self, messages: list[EventMessage]) -> None:
+        for message in messages:
+            self.stats.events += message.kind == "start"
             self._emit(message)
 
-    def view(self, now: float) -> dict[str, object]:
+    def _failed(self, exc: Exception) -> None:
         stats = self.stats
+        stats.errors += 1
+        if str(exc) != stats.last_error:
+            log.exception("analytics of camera %s failed on a frame", self.camera_id)
+        stats.last_error = str(exc)
+
+    def view(self, now: float) -> dict[str, object]:
+        stats, sampler = self.stats, self.sampler
         recent = [t for t in stats.times if now - t <= WINDOW_S]
-        gaps = [g for t, g in stats.gaps if now - t <= 60.0]
+        detected = [t for t in stats.detect_times if now - t <= WINDOW_S]
+        gaps = _recent(stats.gaps, now, GAP_WINDOW_S)
+        lags = sorted(_recent(stats.lags, now, GAP_WINDOW_S))
+        detect_lags = sorted(_recent(stats.detect_lags, now, GAP_WINDOW_S))
         return {
             "camera_id": self.camera_id,
             "fps_target": self.pipeline.rules.fps,
             "fps_achieved": round(len(recent) / WINDOW_S, 3),
+            "detect_fps": round(len(detected) / WINDOW_S, 3),
             "analysed": stats.analysed,
-            "dropped_frames": stats.dropped,
+            "dropped_frames": sampler.replaced,
             "hub_dropped_packets": self.subscription.dropped,
-            "decoded": self.sampler.decoded,
-            "skipped_packets": self.sampler.skipped,
-            "keyframe_only": self.sampler.keyframe_only,
-            "gop_s": None if self.sampler.gop_s is None else round(self.sampler.gop_s, 3),
-            "decode_errors": self.sampler.errors,
-            "inferences": stats.inferences,
+            "decoded": sampler.decoded,
+            "skipped_packets": sampler.skipped,
+            "keyframe_only": sampler.keyframe_only,
+            "gop_s": None if sampler.gop_s is None else round(sampler.gop_s, 3),
+            "decode_errors": sampler.errors,
             "motion_frames": stats.motion_frames,
+            "gated_frames": stats.gated_frames,
+            "detect_requests": stats.detect_requests,
+            "detect_replaced": stats.detect_replaced,
+            "inferences": stats.inferences,
             "events": stats.events,
             "max_gap_s": round(max(gaps), 3) if gaps else None,
+            "lag_p95_s": round(lags[int(len(lags) * 0.95)], 3) if lags else None,
+            "detect_lag_p95_s": (
+                round(detect_lags[int(len(detect_lags) * 0.95)], 3) if detect_lags else None
+            ),
             "errors": stats.errors,
             "last_error": stats.last_error,
-            "open_events": len(self.pipeline.lifecycle.open_events),
+            "open_events": len(self.pipeline.open_events()),
         }
-
-
-class FairScheduler:
-    """A few threads serving many cameras round-robin; one camera is served by one thread."""
-
-    def __init__(self, threads: int = 2, idle_s: float = 0.02) -> None:
-        self._threads_wanted = threads
-        self._idle_s = idle_s
-        self._workers: list[CameraWorker] = []
-        self._busy: set[str] = set()
-        self._cursor = 0
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
-
-    def add(self, worker: CameraWorker) -> None:
-        with self._lock:
-            self._workers.append(worker)
-
-    def workers(self) -> list[CameraWorker]:
-        with self._lock:
-            return list(self._workers)
-
-    def start(self) -> None:
-        for index in range(self._threads_wanted):
-            thread = threading.Thread(target=self._run, name=f"analytics-{index}", daemon=True)
-            thread.start()
-            self._threads.append(thread)
-
-    def stop(self) -> None:
-        self._stop.set()
-        for thread in self._threads:
-            thread.join(timeout=10)
-        self._threads = []
-
-    def _next(self) -> CameraWorker | None:
-        with self._lock:
-            count = len(self._workers)
-            for offset in range(count):
-                index = (self._cursor + offset) % count
-                worker = self._workers[index]
-                if worker.camera_id not in self._busy and worker.pending():
-                    self._cursor = index + 1
-                    self._busy.add(worker.camera_id)
-                    return worker
-        return None
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            worker = self._next()
-            if worker is None:
-                self._stop.wait(self._idle_s)
-                continue
-            try:
-                worker.step()
-            except Exception:
-                log.exception("analytics worker for %s failed", worker.camera_id)
-            finally:
-                with self._lock:
-                    self._busy.discard(worker.camera_id)

@@ -32,7 +32,8 @@ class EventService:
         self.bus = bus
         self.live = LiveFeed()
         self._loop = loop
-        self._latencies: deque[float] = deque(maxlen=5000)  # seconds, capture -> published
+        # (published at, seconds from frame capture to published), event starts only
+        self._latencies: deque[tuple[float, float]] = deque(maxlen=5000)
         self._lock = threading.Lock()
         self.published = 0
         self.publish_errors = 0
@@ -61,8 +62,9 @@ class EventService:
             return
         self.published += 1
         if message.kind == "start":
+            now = time.time()
             with self._lock:
-                self._latencies.append(time.time() - event.captured_at)
+                self._latencies.append((now, now - event.captured_at))
 
     # -- the durable consumer -----------------------------------------------------------------
     async def _deliver(self, message: EventMessage) -> None:
@@ -86,8 +88,8 @@ class EventService:
             self.live.publish(EventMessage("ack", event))
         return event
 
-    def latency(self) -> dict[str, float | int | None]:
-        """Capture-to-publish latency of event starts, seconds."""
+    def latency(self, since: float | None = None) -> dict[str, float | int | None]:
+        """Capture-to-publish latency of event starts, seconds (those published after `since`)."""
         with self._lock:
-            values = list(self._latencies)
+            values = [v for at, v in self._latencies if since is None or at >= since]
         return {"count": len(values), "p50": percentile(values, 50), "p95": percentile(values, 95)}

@@ -1,0 +1,51 @@
+"""FrameSampler on real H.264 packets: the rate, the latest frame winning, and decode savings."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+from tests.analytics.clip_packets import clip_packets
+from vgateway.analytics.decode import FrameSampler
+
+
+def test_one_frame_a_second_decodes_only_up_to_the_middle_of_each_gop(shared_dir: Path) -> None:
+    packets = clip_packets(shared_dir, 8)  # four 2-second GOPs
+    sampler = FrameSampler(1.0)
+    times, first_gop = [], 0
+    for start in range(0, len(packets), 4):  # a few packets per turn, as the scheduler does
+        if start == 48:
+            first_gop = sampler.decoded  # decoded whole: its length is not known yet
+        frame = sampler.latest(packets[start : start + 4])
+        if frame is not None:
+            times.append(frame.media_time)
+            assert frame.image().shape == (352, 640, 3)
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert len(times) >= 7 and all(0.95 <= gap <= 1.05 for gap in gaps), times
+    # then key + 24 P-frames per 48-frame GOP: about half the packets are never decoded
+    assert first_gop == 48
+    assert sampler.decoded - first_gop <= 26 * 3
+    assert sampler.decoded + sampler.skipped == len(packets)
+    assert sampler.replaced == 0
+
+
+def test_a_backlog_is_skipped_to_its_last_keyframe(shared_dir: Path) -> None:
+    packets = clip_packets(shared_dir, 7)  # keyframes at 0, 2, 4 and 6 s
+    sampler = FrameSampler(1.0)
+    frame = sampler.latest(packets)
+    assert frame is not None and frame.media_time >= 6.0
+    assert sampler.skipped >= 6 * 24  # nothing before the last keyframe was decoded
+    assert sampler.decoded <= 24
+
+
+def test_at_or_below_one_frame_per_gop_only_keyframes_are_decoded(shared_dir: Path) -> None:
+    packets = clip_packets(shared_dir, 12)
+    sampler = FrameSampler(0.5)
+    times = []
+    for start in range(0, len(packets), 6):
+        frame = sampler.latest(packets[start : start + 6])
+        if frame is not None:
+            times.append(frame.media_time)
+    assert sampler.keyframe_only
+    assert len(times) >= 5 and all(round(t % 2.0, 3) in (0.0, 2.0) for t in times[2:])
+    assert sampler.decoded <= 2 * 24 + 6  # the first GOP, before its length is known, and keys
