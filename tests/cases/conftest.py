@@ -31,9 +31,10 @@ def street(shared_dir: Path) -> Footage:
     return Footage.load(shared_dir / STREET)
 
 
-@pytest.fixture
-def gw(tmp_path: Path) -> Iterator[Gateway]:
-    app = create_app(write_network(tmp_path), base_dir=tmp_path)
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def gw(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Gateway]:
+    url = None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    app = create_app(write_network(tmp_path, url), base_dir=tmp_path)
     app.state.recording_settings = RecordingSettings.model_validate(RECORDING)
     with TestClient(app) as client:
         gw = Gateway(client, app.state.services.config)
