@@ -32,15 +32,19 @@ class Passwords:
 
     def __init__(self, hasher: PasswordHasher | None = None) -> None:
         self._hasher = hasher or PasswordHasher()
-        # Verifying against this when the user does not exist keeps the answer time the same,
-        # so timing does not tell which user names exist.
-        self._decoy = self._hasher.hash(secrets.token_urlsafe(16))
+        self._decoy: str | None = None
 
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)
 
     def verify(self, stored: str | None, password: str) -> bool:
+        if stored is None:
+            # Verify against a decoy when the user does not exist: the answer takes as long,
+            # so timing does not tell which user names exist.
+            if self._decoy is None:
+                self._decoy = self._hasher.hash(secrets.token_urlsafe(16))
+            stored, password = self._decoy, password + "\0never"
         try:
-            return self._hasher.verify(stored or self._decoy, password) and stored is not None
+            return self._hasher.verify(stored, password) and stored is not self._decoy
         except (VerificationError, InvalidHashError):
             return False

@@ -2,8 +2,9 @@
 recording routes.
 
 Town operators see the clips and timelines of their town's and shared cameras; the district
-centre sees all; investigators see the clips of the cases (tickets) assigned to them. Serving a
-clip's video needs a reason and is recorded in the audit trail (`clip.download`).
+centre sees all; investigators (who reach footage through their cases, vgateway.cases) see
+here only clips filed under an id of a case assigned to them. Serving a clip's video needs a
+reason and is recorded in the audit trail (`clip.download`).
 """
 
 from __future__ import annotations
