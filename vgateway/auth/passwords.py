@@ -43,8 +43,12 @@ class Passwords:
             # so timing does not tell which user names exist.
             if self._decoy is None:
                 self._decoy = self._hasher.hash(secrets.token_urlsafe(16))
-            stored, password = self._decoy, password + "\0never"
+            self._matches(self._decoy, password)
+            return False
+        return self._matches(stored, password)
+
+    def _matches(self, stored: str, password: str) -> bool:
         try:
-            return self._hasher.verify(stored, password) and stored is not self._decoy
+            return self._hasher.verify(stored, password)
         except (VerificationError, InvalidHashError):
             return False
