@@ -10,9 +10,10 @@ from sqlalchemy import Connection
 
 from tests.tickets.conftest import Clock
 from vgateway.errors import GatewayError, NotFound
+from vgateway.tickets.links import EventLink
 from vgateway.tickets.model import Source, Ticket, TicketStatus, TransitionError
 from vgateway.tickets.query import TicketQuery, Visibility
-from vgateway.tickets.store import EventLink, NewTicket, TicketStore
+from vgateway.tickets.store import NewTicket, TicketStore
 
 S = TicketStatus
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 
 from vgateway.api.services import Services
-from vgateway.cases import playback, routes
+from vgateway.cases import evidence_routes, playback, routes
 from vgateway.cases.export import ExportJobs
 from vgateway.cases.service import CaseService
 from vgateway.cases.store import CaseStore
@@ -25,7 +25,7 @@ class CasesComponent:
         self.service: CaseService | None = None
 
     def routers(self) -> list[APIRouter]:
-        return [routes.router, playback.router]
+        return [routes.router, evidence_routes.router, playback.router]
 
     async def start(self, app: FastAPI, services: Services) -> None:
         tickets: TicketService = app.state.tickets

@@ -12,11 +12,11 @@ import logging
 
 from vgateway.events.live import LiveFeed
 from vgateway.events.model import PRIORITY_LEVEL, Event, EventMessage
+from vgateway.tickets.links import EventLink
 from vgateway.tickets.model import Source
 from vgateway.tickets.schemas import TicketIn
 from vgateway.tickets.service import TicketService
 from vgateway.tickets.settings import RuleTicketing
-from vgateway.tickets.store import EventLink
 
 log = logging.getLogger(__name__)
 AUTHOR = "system:events"

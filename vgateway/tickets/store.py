@@ -9,10 +9,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, update
 
 from vgateway.errors import NotFound
 from vgateway.tickets import query
+from vgateway.tickets.links import TicketLinks, insert_note
 from vgateway.tickets.model import (
     Conflict,
     Priority,
@@ -25,8 +26,6 @@ from vgateway.tickets.model import (
 from vgateway.tickets.numbers import allocate
 from vgateway.tickets.tables import (
     ticket_cameras,
-    ticket_clips,
-    ticket_events,
     ticket_notes,
     tickets,
 )
@@ -53,15 +52,7 @@ class NewTicket:
     last_event_at: float | None = None
 
 
-@dataclass(frozen=True)
-class EventLink:
-    event_id: str
-    camera_id: str
-    rule_id: str
-    started_at: float
-
-
-class TicketStore:
+class TicketStore(TicketLinks):
     def __init__(
         self,
         engine: Engine,
@@ -90,14 +81,6 @@ class TicketStore:
         with self.engine.connect() as conn:
             return query.list_tickets(conn, filters, self.clock())
 
-    def open_ticket_for(self, camera_id: str, rule_id: str, since: float) -> str | None:
-        with self.engine.connect() as conn:
-            return query.open_ticket_for(conn, camera_id, rule_id, since)
-
-    def ticket_for_event(self, event_id: str) -> str | None:
-        with self.engine.connect() as conn:
-            return query.ticket_for_event(conn, event_id)
-
     # -- writes --------------------------------------------------------------------------------
     def create(self, new: NewTicket, *, author: str, note: str | None = None) -> Ticket:
         now = self.clock()
@@ -117,7 +100,9 @@ class TicketStore:
             )
             for camera_id in dict.fromkeys(new.cameras):
                 conn.execute(insert(ticket_cameras).values(ticket_id=number, camera_id=camera_id))
-            self._note(conn, number, author, "system", note or f"created ({new.source.value})", now)
+            insert_note(
+                conn, number, author, "system", note or f"created ({new.source.value})", now
+            )
             return self._changed(conn, number, "ticket.created", author, now)
 
     def transition(
@@ -184,7 +169,7 @@ class TicketStore:
                 update(tickets).where(tickets.c.id == ticket_id).values(**changed, updated_at=now)
             )
             text = "; ".join(f"{k}: {getattr(current, k)} → {v}" for k, v in changed.items())
-            self._note(conn, ticket_id, author, "system", text, now)
+            insert_note(conn, ticket_id, author, "system", text, now)
             return self._changed(conn, ticket_id, "ticket.updated", author, now)
 
     def add_note(
@@ -193,93 +178,13 @@ class TicketStore:
         now = self.clock()
         with self.engine.begin() as conn:
             self._require(conn, ticket_id)
-            self._note(conn, ticket_id, author, kind, text, now)
+            insert_note(conn, ticket_id, author, kind, text, now)
             conn.execute(update(tickets).where(tickets.c.id == ticket_id).values(updated_at=now))
             if notify:
                 return self._changed(conn, ticket_id, "ticket.updated", author, now)
             ticket = query.get_ticket(conn, ticket_id, now)
             assert ticket is not None
             return ticket
-
-    def link_event(self, ticket_id: str, event: EventLink, *, author: str) -> bool:
-        """Attach a detection (False if it was attached already); moves the dedup window."""
-        now = self.clock()
-        with self.engine.begin() as conn:
-            if query.ticket_for_event(conn, event.event_id) is not None:
-                return False
-            conn.execute(
-                insert(ticket_events).values(**event.__dict__, ticket_id=ticket_id, linked_at=now)
-            )
-            last = conn.execute(
-                select(tickets.c.last_event_at).where(tickets.c.id == ticket_id)
-            ).scalar()
-            if last is None or event.started_at > last:
-                conn.execute(
-                    update(tickets)
-                    .where(tickets.c.id == ticket_id)
-                    .values(last_event_at=event.started_at, updated_at=now)
-                )
-            self._note(
-                conn,
-                ticket_id,
-                author,
-                "event",
-                f"detection {event.event_id} ({event.rule_id}) on {event.camera_id}",
-                now,
-            )
-            return True
-
-    def add_clip(
-        self,
-        ticket_id: str,
-        clip_id: str,
-        camera_id: str,
-        start: float,
-        end: float,
-        *,
-        added_by: str,
-        hold_id: int | None,
-        status: str = "pending",
-    ) -> None:
-        now = self.clock()
-        with self.engine.begin() as conn:
-            conn.execute(
-                insert(ticket_clips).values(
-                    ticket_id=ticket_id,
-                    clip_id=clip_id,
-                    camera_id=camera_id,
-                    start_at=start,
-                    end_at=end,
-                    status=status,
-                    hold_id=hold_id,
-                    added_by=added_by,
-                    added_at=now,
-                )
-            )
-            self._note(conn, ticket_id, added_by, "clip", f"clip {clip_id} of {camera_id}", now)
-
-    def clip_done(self, ticket_id: str, clip_id: str, status: str, error: str | None) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(ticket_clips)
-                .where(ticket_clips.c.ticket_id == ticket_id, ticket_clips.c.clip_id == clip_id)
-                .values(status=status, error=error)
-            )
-            if error:
-                self._note(
-                    conn,
-                    ticket_id,
-                    "system",
-                    "clip",
-                    f"clip {clip_id} failed: {error}",
-                    self.clock(),
-                )
-
-    def pending_clips(self) -> list[tuple[str, str]]:
-        c = ticket_clips.c
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(c.ticket_id, c.clip_id).where(c.status == "pending"))
-            return [(str(a), str(b)) for a, b in rows]
 
     def camera_ids(self, ticket_ids: Sequence[str]) -> dict[str, list[str]]:
         with self.engine.connect() as conn:
@@ -291,16 +196,6 @@ class TicketStore:
         if ticket is None:
             raise NotFound(f"no ticket {ticket_id!r}")
         return ticket
-
-    @staticmethod
-    def _note(
-        conn: Connection, ticket_id: str, author: str, kind: str, text: str, at: float
-    ) -> None:
-        conn.execute(
-            insert(ticket_notes).values(
-                ticket_id=ticket_id, at=at, author=author, kind=kind, text=text
-            )
-        )
 
     def _changed(
         self, conn: Connection, ticket_id: str, kind: str, author: str, now: float
