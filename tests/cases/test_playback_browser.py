@@ -21,6 +21,7 @@ from tests.auth.conftest import make_event, write_network
 from tests.fixtures.waiting import wait_for
 from tests.recording.media import Footage
 from vgateway.api.app import create_app
+from vgateway.audit.store import AuditQuery
 from vgateway.auth.settings import AuthSettings
 from vgateway.events.model import EventMessage
 from vgateway.events.store import EventStore
@@ -184,6 +185,9 @@ def test_timeline_plays_and_makes_a_clip(served: Served, page: Page) -> None:
 
     page.locator(".btn-lang").click()
     assert page.locator(".pb-mark-in").inner_text() == "Mark in"
+    # every segment load is on the audit trail
+    views = served.app.state.auth.audit.search(AuditQuery(action="playback", camera_id="alpha1"))
+    assert views and all("segment" in e.detail for e in views)
 
 
 def test_playback_page_without_camera(served: Served, page: Page) -> None:

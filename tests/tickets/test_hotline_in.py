@@ -29,9 +29,10 @@ ORDER = {
 }
 
 
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    app = create_app(write_network(tmp_path), base_dir=tmp_path)
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def client(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TestClient]:
+    url = None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    app = create_app(write_network(tmp_path, url), base_dir=tmp_path)
     app.state.tickets_settings = TicketSettings.model_validate(
         {"hotline": {"inbound_secret": SECRET}}
     )
