@@ -137,3 +137,10 @@ def test_record_this_from_the_live_wall(gw: Gateway) -> None:
     assert len(recording.index.holds(ticket_id=out["ticket_id"])) == 2
     half = post(gw, "op_alpha", f"/api/tickets/{out['ticket_id']}/clips", {"camera_id": "alpha1"})
     assert half.status_code == 400
+
+
+def test_outbox_status_is_for_the_district_centre(gw: Gateway) -> None:
+    answer = get(gw, "district", "/api/hotline/outbox")
+    assert answer.status_code == 200
+    assert answer.json() == {"target": None, "counts": {}, "entries": []}
+    assert get(gw, "op_alpha", "/api/hotline/outbox").status_code == 403

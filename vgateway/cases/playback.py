@@ -18,7 +18,7 @@ from vgateway.auth.deps import CameraAccess, camera_access, get_auth
 from vgateway.auth.principal import Action
 from vgateway.auth.service import client_address
 from vgateway.cases.ranges import prefix_response
-from vgateway.errors import NotFound
+from vgateway.errors import BadRequest, NotFound
 from vgateway.recording import RecordingService
 from vgateway.recording.index import LISTED, SegmentRow
 from vgateway.recording.mp4box import readable_prefix
@@ -53,8 +53,6 @@ def _instant(value: str) -> float:
     try:
         return parse_instant(value)
     except ValueError as exc:
-        from vgateway.errors import BadRequest
-
         raise BadRequest(f"at: {exc}") from None
 
 

@@ -4,6 +4,7 @@ idempotency record, and the principal inbound calls act as."""
 from __future__ import annotations
 
 import base64
+import time
 from dataclasses import dataclass, field
 
 from fastapi import Request
@@ -75,8 +76,6 @@ class SignedCall:
 # is "public" to the session layer and this dependency refuses anything unsigned.
 @declare(RoutePolicy("public"))
 async def signed_call(request: Request) -> SignedCall:
-    import time
-
     link = get_hotline(request)
     secret = link.settings.inbound_secret
     if secret is None:

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from vgateway.auth.deps import require
 from vgateway.auth.principal import Action
+from vgateway.redact import redact_url
 from vgateway.tickets.hotline.link import HotlineLink, get_hotline
 
 router = APIRouter(prefix="/api/hotline", tags=["12345 hotline"])
@@ -48,8 +49,6 @@ async def outbox(
     rows = await asyncio.to_thread(link.outbox.rows, status, limit)
     counts = await asyncio.to_thread(link.outbox.counts)
     target = link.sender.url if link.sender else None
-    from vgateway.redact import redact_url
-
     return OutboxOut(
         target=redact_url(target) if target else None,
         counts=counts,
