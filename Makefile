@@ -35,6 +35,8 @@ $(STAMP): pyproject.toml | system-deps
 setup: system-deps $(STAMP)
 
 run: setup
+	# one demo account per role (generated passwords, printed once, kept in var/demo_users.txt)
+	$(VENV)/bin/vgateway users demo --config camera_configs/demo.yaml
 	$(VENV)/bin/vgateway run --config camera_configs/demo.yaml --simulate
 
 lint: setup

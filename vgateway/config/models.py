@@ -7,6 +7,7 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
+from vgateway.auth.settings import AuthSettings
 from vgateway.config.consistency import CameraRef, find_inconsistencies
 from vgateway.config.errors import format_field
 from vgateway.config.settings import GatewaySettings, IngestSettings
@@ -142,6 +143,10 @@ class NetworkConfig(BaseModel):
     )
     ingest: IngestSettings = Field(
         default_factory=IngestSettings, description="Camera connection defaults."
+    )
+    auth: AuthSettings = Field(
+        default_factory=AuthSettings,
+        description="Access control: sessions, API tokens, signed media URLs, login throttling.",
     )
     relay: RelaySettings = Field(
         default_factory=RelaySettings,

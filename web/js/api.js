@@ -16,6 +16,11 @@ async function request(method, url, body) {
     init.body = JSON.stringify(body);
   }
   const response = await fetch(url, init);
+  if (response.status === 401) {
+    // not signed in (or the session ended): the sign-in page brings the officer back here
+    location.href = `/login?next=${encodeURIComponent(location.pathname + location.search)}`;
+    throw new ApiError(401, { error: 'unauthorized' });
+  }
   if (response.status === 204) return null;
   let data = null;
   try {
@@ -34,4 +39,6 @@ export const api = {
   saveLayout: (name, grid, tiles) =>
     request('PUT', `/api/layouts/${encodeURIComponent(name)}`, { grid, tiles }),
   deleteLayout: (name) => request('DELETE', `/api/layouts/${encodeURIComponent(name)}`),
+  me: () => request('GET', '/api/auth/me'),
+  logout: () => request('POST', '/api/auth/logout'),
 };

@@ -1,5 +1,6 @@
 // Wiring of the live-wall page. Nothing here holds logic of its own.
 
+import { api } from './api.js';
 import { Directory } from './directory.js';
 import { EventsPanel } from './events-panel.js';
 import { I18n } from './i18n.js';
@@ -52,6 +53,13 @@ const markFullscreen = () => {
 document.addEventListener('fullscreenchange', markFullscreen);
 document.querySelector('.btn-clear').addEventListener('click', () => wall.clear());
 document.querySelector('.btn-lang').addEventListener('click', () => i18n.toggle());
+api.me().then((me) => {
+  document.querySelector('.user-name').textContent = me.display_name;
+}).catch(() => {});
+document.querySelector('.btn-logout').addEventListener('click', async () => {
+  await api.logout().catch(() => {});
+  location.href = '/login';
+});
 document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape' && wall.enlarged !== null && !document.fullscreenElement) {
     wall.toggleEnlarge(wall.enlarged);
