@@ -20,6 +20,9 @@ FloatArray = npt.NDArray[np.float32]
 
 _PAD_VALUE = 114  # YOLOX was trained with grey letterbox padding
 _STRIDES = (8, 16, 32)
+# A wide frame letterboxed into the square input leaves much of it padding: two such frames
+# stacked fill it, each at this share of its single-frame scale or more.
+_PAIR_MIN_SCALE = 0.85
 
 
 class YoloxOptions(BaseModel):
@@ -36,6 +39,11 @@ class YoloxOptions(BaseModel):
         default=None, description="keep only these class names (None: all classes)"
     )
     threads: int = Field(default=1, ge=1, le=64, description="onnxruntime intra-op threads")
+    pair_wide_frames: bool = Field(
+        default=False,
+        description="in detect_batch, run two wide frames (16:9 and wider) per inference, one "
+        "above the other: half the cost per frame, each at about 90% of its single-frame scale",
+    )
 
 
 def _load_class_names(model: Path, count: int) -> tuple[str, ...]:
@@ -103,15 +111,38 @@ class YoloxDetector:
             self._keep = np.isin(np.array(self.class_names), options.classes)
         self.version = model_version(options.model)
 
+    def _ratio(self, frame: Frame, height: int) -> float:
+        return float(min(height / frame.shape[0], self._size[1] / frame.shape[1]))
+
+    def _place(self, canvas: npt.NDArray[np.uint8], frame: Frame, top: int, ratio: float) -> None:
+        new_w, new_h = round(frame.shape[1] * ratio), round(frame.shape[0] * ratio)
+        resized = cv2.resize(frame, (new_w, new_h), interpolation=cv2.INTER_LINEAR)
+        canvas[top : top + new_h, :new_w] = resized
+
     def _letterbox(self, frame: Frame) -> tuple[FloatArray, float]:
         height, width = self._size
-        ratio = min(height / frame.shape[0], width / frame.shape[1])
-        new_w, new_h = round(frame.shape[1] * ratio), round(frame.shape[0] * ratio)
+        ratio = self._ratio(frame, height)
         canvas = np.full((height, width, 3), _PAD_VALUE, dtype=np.uint8)
-        canvas[:new_h, :new_w] = cv2.resize(frame, (new_w, new_h), interpolation=cv2.INTER_LINEAR)
+        self._place(canvas, frame, 0, ratio)
         return canvas.transpose(2, 0, 1).astype(np.float32), ratio
 
-    def _decode(self, raw: FloatArray, ratio: float, shape: tuple[int, ...]) -> list[Detection]:
+    def _pairable(self, frame: Frame) -> bool:
+        height = self._size[0]
+        return self._ratio(frame, height // 2) >= _PAIR_MIN_SCALE * self._ratio(frame, height)
+
+    def _pair(self, top: Frame, bottom: Frame) -> tuple[FloatArray, float, float]:
+        height, width = self._size
+        half = height // 2
+        canvas = np.full((height, width, 3), _PAD_VALUE, dtype=np.uint8)
+        ratio_top, ratio_bottom = self._ratio(top, half), self._ratio(bottom, half)
+        self._place(canvas, top, 0, ratio_top)
+        self._place(canvas, bottom, half, ratio_bottom)
+        return canvas.transpose(2, 0, 1).astype(np.float32), ratio_top, ratio_bottom
+
+    def _candidates(
+        self, raw: FloatArray
+    ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int64]] | None:
+        """Boxes (x, y, w, h in input pixels), scores and classes above the score threshold."""
         scores_all = raw[:, 4:5] * raw[:, 5:]
         if self._keep is not None:
             scores_all = scores_all * self._keep
@@ -119,11 +150,24 @@ class YoloxDetector:
         scores = scores_all[np.arange(len(class_ids)), class_ids]
         mask = scores >= self._options.score_threshold
         if not mask.any():
-            return []
+            return None
         raw, class_ids, scores = raw[mask], class_ids[mask], scores[mask]
         centre = (raw[:, :2] + self._grid[mask]) * self._stride[mask]
         size = np.exp(raw[:, 2:4]) * self._stride[mask]
-        xywh = np.concatenate((centre - size / 2, size), axis=1) / ratio
+        return np.concatenate((centre - size / 2, size), axis=1), scores, class_ids
+
+    def _boxes(
+        self,
+        found: tuple[FloatArray, FloatArray, npt.NDArray[np.int64]],
+        ratio: float,
+        top: float,
+        shape: tuple[int, ...],
+    ) -> list[Detection]:
+        """Non-maximum suppression, then boxes in the pixels of the frame placed at `top`."""
+        xywh, scores, class_ids = found
+        if not len(scores):
+            return []
+        xywh = (xywh - np.array([0.0, top, 0.0, 0.0], dtype=np.float32)) / ratio
         keep = cv2.dnn.NMSBoxesBatched(
             xywh.tolist(),
             scores.tolist(),
@@ -132,7 +176,7 @@ class YoloxDetector:
             self._options.nms_iou,
         )
         height, width = shape[:2]
-        found = []
+        detections = []
         for index in np.asarray(keep, dtype=np.int64).reshape(-1):
             x, y, w, h = xywh[index]
             box = (
@@ -141,18 +185,46 @@ class YoloxDetector:
                 float(min(width, x + w)),
                 float(min(height, y + h)),
             )
+            if box[2] <= box[0] or box[3] <= box[1]:
+                continue
             class_id = int(class_ids[index])
-            found.append(Detection(self.class_names[class_id], class_id, float(scores[index]), box))
-        found.sort(key=lambda d: -d.score)
-        return found
+            detections.append(
+                Detection(self.class_names[class_id], class_id, float(scores[index]), box)
+            )
+        detections.sort(key=lambda d: -d.score)
+        return detections
+
+    def _decode(self, raw: FloatArray, ratio: float, shape: tuple[int, ...]) -> list[Detection]:
+        found = self._candidates(raw)
+        return [] if found is None else self._boxes(found, ratio, 0.0, shape)
+
+    def _decode_pair(
+        self, raw: FloatArray, ratios: tuple[float, float], frames: tuple[Frame, Frame]
+    ) -> list[list[Detection]]:
+        found = self._candidates(raw)
+        if found is None:
+            return [[], []]
+        xywh, scores, class_ids = found
+        half = self._size[0] // 2
+        in_top = xywh[:, 1] + xywh[:, 3] / 2 < half  # a box belongs where its centre is
+        return [
+            self._boxes((xywh[part], scores[part], class_ids[part]), ratio, top, frame.shape)
+            for part, ratio, top, frame in (
+                (in_top, ratios[0], 0.0, frames[0]),
+                (~in_top, ratios[1], float(half), frames[1]),
+            )
+        ]
 
     def detect(self, frame: Frame) -> list[Detection]:
         return self.detect_batch([frame])[0]
 
     def detect_batch(self, frames: Sequence[Frame]) -> list[list[Detection]]:
-        prepared = [self._letterbox(check_frame(frame)) for frame in frames]
-        if not prepared:
+        frames = [check_frame(frame) for frame in frames]
+        if not frames:
             return []
+        if self._fixed_batch and self._options.pair_wide_frames:
+            return self._detect_pairs(frames)
+        prepared = [self._letterbox(frame) for frame in frames]
         if self._fixed_batch:  # a model exported with batch 1 cannot take more: loop
             raws = [self._run(tensor[None])[0] for tensor, _ in prepared]
         else:
@@ -161,6 +233,23 @@ class YoloxDetector:
             self._decode(raw, ratio, frame.shape)
             for raw, (_, ratio), frame in zip(raws, prepared, frames, strict=True)
         ]
+
+    def _detect_pairs(self, frames: Sequence[Frame]) -> list[list[Detection]]:
+        results: list[list[Detection]] = [[] for _ in frames]
+        pairable = [i for i, frame in enumerate(frames) if self._pairable(frame)]
+        single = [i for i in range(len(frames)) if i not in pairable]
+        if len(pairable) % 2:
+            single.append(pairable.pop())
+        for a, b in zip(pairable[::2], pairable[1::2], strict=True):
+            tensor, ratio_a, ratio_b = self._pair(frames[a], frames[b])
+            raw = self._run(tensor[None])[0]
+            results[a], results[b] = self._decode_pair(
+                raw, (ratio_a, ratio_b), (frames[a], frames[b])
+            )
+        for index in single:
+            tensor, ratio = self._letterbox(frames[index])
+            results[index] = self._decode(self._run(tensor[None])[0], ratio, frames[index].shape)
+        return results
 
     def _run(self, batch: FloatArray) -> FloatArray:
         try:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 
@@ -98,3 +99,37 @@ def test_errors(yolox: YoloxDetector, yolox_model: Path) -> None:
     with pytest.raises(DetectorError, match="uint8"):
         yolox.detect(np.zeros((100, 100, 3), np.float32))
     assert yolox.detect(np.full((240, 320, 3), 127, np.uint8)) == []
+
+
+def test_paired_wide_frames_find_the_clear_objects_at_half_the_runs(
+    yolox_model: Path, shared_dir: Path, read_image: Callable[[Path], np.ndarray]
+) -> None:
+    with av.open(str(shared_dir / "media/videos/residential_street_cam_640x352.mp4")) as clip:
+        frames = [f.to_ndarray(format="bgr24") for f in clip.decode(video=0)][::48][:4]
+    registry = default_registry()
+    single = registry.create("yolox", model=yolox_model)
+    paired = registry.create("yolox", model=yolox_model, pair_wide_frames=True)
+    assert isinstance(paired, YoloxDetector)
+    runs: list[int] = []
+    run = paired._run
+    paired._run = lambda batch: runs.append(1) or run(batch)  # type: ignore[method-assign]
+    results = paired.detect_batch(frames)
+    assert len(runs) == 2  # four frames, two inferences
+    for frame, found in zip(frames, results, strict=True):
+        height, width = frame.shape[:2]
+        assert all(
+            0 <= d.box[0] < d.box[2] <= width and 0 <= d.box[1] < d.box[3] <= height for d in found
+        )
+        for clear in (d for d in single.detect(frame) if d.score > 0.6):
+            assert any(d.label == clear.label and _iou(d.box, clear.box) > 0.5 for d in found)
+    # 4:3 pictures would shrink too much when stacked: they run alone, as before.
+    square = [read_image(p) for p in sorted((shared_dir / COCO).glob("*.jpg"))[:2]]
+    assert paired.detect_batch(square) == [single.detect(image) for image in square]
+
+
+def _iou(a: Box, b: Box) -> float:
+    w, h = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return 0.0
+    inter = w * h
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)

@@ -1,10 +1,12 @@
 """The shared inference stage: object detection for every camera on a few dedicated threads.
 
-Each camera holds at most one waiting job, and a newer frame replaces the waiting one (the
+Each camera holds at most one waiting request, and a newer frame replaces the waiting one (the
 latest frame wins) while keeping the camera's place in line. Cameras are served in the order
-they started waiting, so when detection cannot keep up every camera waits about as long as the
-others and the achieved rate drops evenly; nothing piles up. Before each job the stage checks
-the process's CPU budget and pauses while it is spent: motion checks and ingest come first.
+they started waiting, up to `batch` of them per detector call, so when detection cannot keep
+up every camera waits about as long as the others and the achieved rate drops evenly; nothing
+piles up. Before each call the stage checks the process's CPU budget and pauses while it is
+spent; and while the motion checks fall behind their rate (`behind`) it yields to them, keeping
+only a minimum share of the time for itself.
 """
 
 from __future__ import annotations
@@ -13,49 +15,74 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from detectors import Detection, Frame
 from vgateway.analytics.budget import CpuBudget
 
 log = logging.getLogger(__name__)
-Job = Callable[[], object]
+RunBatch = Callable[[str, Sequence[Frame]], list[list[Detection]]]  # detector name, frames
+
+
+@dataclass(frozen=True)
+class DetectRequest:
+    frame: Frame
+    detectors: tuple[str, ...]
+    done: Callable[[dict[str, list[Detection]]], object]  # called on the stage's thread
 
 
 @dataclass
 class _Slot:
-    job: Job
+    request: DetectRequest
     since: float  # monotonic time the camera started waiting
 
 
 class InferenceStage:
     def __init__(
-        self, budget: CpuBudget | None = None, *, threads: int = 1, pause_s: float = 0.02
+        self,
+        run: RunBatch,
+        budget: CpuBudget | None = None,
+        *,
+        threads: int = 1,
+        batch: int = 2,
+        pause_s: float = 0.02,
+        behind: Callable[[], bool] | None = None,
+        min_share: float = 0.1,
     ) -> None:
         self.budget = budget or CpuBudget()
+        self._run_batch = run
         self._threads_wanted = threads
+        self._batch = batch
         self._pause_s = pause_s
+        self._behind = behind or (lambda: False)
+        self._min_share = min_share
+        self._last_end = 0.0
+        self._last_run_s = 0.0
         self._slots: dict[str, _Slot] = {}  # insertion order = waiting order
         self._running: set[str] = set()
         self._ready = threading.Condition()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self.served = 0
-        self.replaced = 0  # waiting jobs replaced by a newer frame of the same camera
+        self.served = 0  # requests answered
+        self.calls = 0  # detector calls (a call answers up to `batch` requests)
+        self.replaced = 0  # waiting requests replaced by a newer frame of the same camera
         self.errors = 0
+        self.last_error: str | None = None
         self.busy_s = 0.0
         self.throttled_s = 0.0  # time spent waiting for the CPU budget
+        self.yielded_s = 0.0  # time left to late motion checks
         self.waits: deque[tuple[float, float]] = deque(maxlen=2000)  # (served at, waited s)
 
-    def submit(self, key: str, job: Job) -> bool:
-        """Queue `job` for camera `key`; True when it replaced one still waiting."""
+    def submit(self, key: str, request: DetectRequest) -> bool:
+        """Queue `request` for camera `key`; True when it replaced one still waiting."""
         with self._ready:
             slot = self._slots.get(key)
             if slot is not None:
-                slot.job = job
+                slot.request = request
                 self.replaced += 1
                 return True
-            self._slots[key] = _Slot(job, time.monotonic())
+            self._slots[key] = _Slot(request, time.monotonic())
             self._ready.notify()
             return False
 
@@ -66,7 +93,7 @@ class InferenceStage:
     def start(self) -> None:
         self._stop.clear()
         for index in range(self._threads_wanted):
-            thread = threading.Thread(target=self._run, name=f"inference-{index}", daemon=True)
+            thread = threading.Thread(target=self._loop, name=f"inference-{index}", daemon=True)
             thread.start()
             self._threads.append(thread)
 
@@ -79,49 +106,76 @@ class InferenceStage:
             thread.join(timeout=10)
         self._threads = []
 
-    def _take(self) -> tuple[str, _Slot] | None:
-        """The longest-waiting camera's job, once there is one and the CPU budget allows."""
+    def _must_wait(self) -> bool:
+        if self.budget.over():
+            self.throttled_s += self._pause_s
+            return True
+        if self._behind():
+            idle = time.monotonic() - self._last_end
+            if idle < self._last_run_s * (1.0 - self._min_share) / self._min_share:
+                self.yielded_s += self._pause_s
+                return True
+        return False
+
+    def _take(self) -> list[tuple[str, _Slot]]:
+        """The longest-waiting cameras' requests for the same detectors, once allowed to run."""
         with self._ready:
             while not self._stop.is_set() and not self._waiting():
                 self._ready.wait(0.5)
         if self._stop.is_set():
-            return None
-        if self.budget.over():
-            self.throttled_s += self._pause_s
+            return []
+        if self._must_wait():
             self._stop.wait(self._pause_s)
-            return None
+            return []
+        taken: list[tuple[str, _Slot]] = []
         with self._ready:
-            for key, slot in self._slots.items():
-                if key not in self._running:  # one camera's frames stay in order
-                    del self._slots[key]
-                    self._running.add(key)
-                    return key, slot
-        return None
+            for key, slot in list(self._slots.items()):
+                if key in self._running:  # one camera's frames stay in order
+                    continue
+                if taken and slot.request.detectors != taken[0][1].request.detectors:
+                    continue
+                del self._slots[key]
+                self._running.add(key)
+                taken.append((key, slot))
+                if len(taken) == self._batch:
+                    break
+        return taken
 
     def _waiting(self) -> bool:
         return any(key not in self._running for key in self._slots)
 
-    def _run(self) -> None:
+    def _loop(self) -> None:
         while not self._stop.is_set():
             taken = self._take()
-            if taken is None:
-                continue
-            key, slot = taken
-            started = time.monotonic()
-            try:
-                slot.job()
-            except Exception:
-                self.errors += 1
-                log.exception("inference job for %s failed", key)
-            finally:
-                ended = time.monotonic()
-                with self._ready:
-                    self._running.discard(key)
-                    self.served += 1
-                    self.busy_s += ended - started
-                    self.waits.append((ended, started - slot.since))
-                    if self._slots:
-                        self._ready.notify()
+            if taken:
+                self._serve(taken)
+
+    def _serve(self, taken: list[tuple[str, _Slot]]) -> None:
+        started = time.monotonic()
+        requests = [slot.request for _, slot in taken]
+        try:
+            found = {
+                name: self._run_batch(name, [r.frame for r in requests])
+                for name in requests[0].detectors
+            }
+            for index, request in enumerate(requests):
+                request.done({name: results[index] for name, results in found.items()})
+        except Exception as exc:
+            self.errors += 1
+            if str(exc) != self.last_error:  # once per distinct failure, not once per frame
+                log.exception("detection for %s failed", ", ".join(key for key, _ in taken))
+            self.last_error = str(exc)
+        ended = time.monotonic()
+        self._last_end, self._last_run_s = ended, ended - started
+        with self._ready:
+            for key, slot in taken:
+                self._running.discard(key)
+                self.waits.append((ended, started - slot.since))
+            self.served += len(taken)
+            self.calls += 1
+            self.busy_s += ended - started
+            if self._slots:
+                self._ready.notify()
 
     def view(self, now: float, window_s: float = 60.0) -> dict[str, object]:
         """Totals, and the wait for detection over the last `window_s` (monotonic `now`)."""
@@ -130,11 +184,13 @@ class InferenceStage:
             pending = len(self._slots)
         return {
             "served": self.served,
+            "calls": self.calls,
             "replaced": self.replaced,
             "errors": self.errors,
             "pending": pending,
             "busy_s": round(self.busy_s, 3),
             "throttled_s": round(self.throttled_s, 3),
+            "yielded_s": round(self.yielded_s, 3),
             "cpu_budget_cores": self.budget.cores,
             "cpu_used_cores": self.budget.usage(),
             "wait_p50_s": round(waits[len(waits) // 2], 3) if waits else None,

@@ -92,6 +92,13 @@ class FairScheduler:
                 with self._lock:
                     self._busy.discard(worker.camera_id)
 
+    def behind(self, limit_s: float) -> bool:
+        """Whether the current or the last pass took longer than `limit_s`."""
+        now = time.monotonic()
+        with self._lock:
+            last = self.passes[-1][1] if self.passes else 0.0
+            return max(last, now - self._pass_started) > limit_s
+
     def pass_seconds(self, window_s: float = 60.0) -> tuple[float | None, float | None]:
         """Median and longest pass over the window: how often each camera gets its turn."""
         now = time.monotonic()

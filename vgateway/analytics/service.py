@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import cv2
 
+from detectors import run_batch
 from vgateway.analytics.budget import CpuBudget
 from vgateway.analytics.detectors_pool import DetectorPool
 from vgateway.analytics.inference import InferenceStage
@@ -47,7 +48,16 @@ class AnalyticsService:
         self._emit = emit
         self.detectors = detectors or DetectorPool(rules, base_dir)
         self._scheduler = FairScheduler(threads)
-        self.inference = InferenceStage(CpuBudget(cpu_budget_cores), threads=inference_threads)
+        fastest = max((c.fps for c in rules.cameras.values() if c.enabled), default=1.0)
+        # Motion checks first: a pass slower than the fastest camera's frame interval means
+        # frames are checked late, and detection then yields to them.
+        self._pass_limit_s = 0.9 / fastest
+        self.inference = InferenceStage(
+            lambda name, frames: run_batch(self.detectors.get(name), frames),
+            CpuBudget(cpu_budget_cores),
+            threads=inference_threads,
+            behind=lambda: self._scheduler.behind(self._pass_limit_s),
+        )
         self._workers: list[CameraWorker] = []
         self._tz = ZoneInfo(rules.timezone)
 

@@ -12,13 +12,13 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from detectors import Frame
+from detectors import Detection, Frame
 from vgateway.analytics.decode import FrameSampler
-from vgateway.analytics.inference import InferenceStage
+from vgateway.analytics.inference import DetectRequest, InferenceStage
 from vgateway.analytics.pipeline import CameraPipeline
 from vgateway.events.model import EventMessage
 from vgateway.hub import Subscription, SubscriptionClosed
@@ -115,20 +115,19 @@ class CameraWorker:
         self._send(seen.messages)
         if seen.detectors:
             stats.detect_requests += 1
-            job = partial(self._detect, image, t, seen.detectors)
-            stats.detect_replaced += self._inference.submit(self.camera_id, job)
+            request = DetectRequest(image, seen.detectors, partial(self._apply, image, t))
+            stats.detect_replaced += self._inference.submit(self.camera_id, request)
 
-    def _detect(self, image: Frame, t: float, names: Sequence[str]) -> None:
-        """Runs on the inference stage."""
+    def _apply(self, image: Frame, t: float, detections: dict[str, list[Detection]]) -> None:
+        """Runs on the inference stage, with the detectors' results for this camera's frame."""
         try:
-            detections = self.pipeline.detect(image, names)
             with self._lock:
                 messages = self.pipeline.apply(image, t, detections)
         except Exception as exc:
             self._failed(exc)
             return
         now = time.time()
-        self.stats.inferences += len(names)
+        self.stats.inferences += len(detections)
         self.stats.detect_times.append(now)
         self.stats.detect_lags.append((now, now - t))
         self._send(messages)
