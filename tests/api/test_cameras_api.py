@@ -9,12 +9,12 @@ import cv2
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
-from vgateway.simulator.client import SimulatorProcess
 
 from tests.fixtures.network import network_for
 from tests.fixtures.waiting import wait_for
 from vgateway.api.app import create_app
 from vgateway.auth.settings import AuthSettings
+from vgateway.simulator.client import SimulatorProcess
 
 pytestmark = pytest.mark.rtsp
 

@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from vgateway.simulator.client import SimulatorProcess
 
 from tests.fixtures.network import network_for
 from tests.fixtures.waiting import wait_for
 from vgateway.health import CameraState
 from vgateway.hub import Hub, StreamKey
 from vgateway.ingest.manager import IngestManager
+from vgateway.simulator.client import SimulatorProcess
 
 pytestmark = pytest.mark.rtsp
 
