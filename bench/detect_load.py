@@ -88,7 +88,7 @@ def _q(values: list[float], q: float) -> float | None:
 
 
 def _since(pairs: Any, start: float) -> list[float]:
-    return [value for at, value in pairs if at >= start]
+    return [value for at, value in list(pairs) if at >= start]
 
 
 def window_figures(

@@ -30,7 +30,8 @@ GAP_WINDOW_S = 60.0  # for the longest gap and lags
 
 
 def _recent(deq: deque[tuple[float, float]], now: float, window: float) -> list[float]:
-    return [value for at, value in deq if now - at <= window]
+    # list() copies in one step: iterating a deque another thread appends to can raise.
+    return [value for at, value in list(deq) if now - at <= window]
 
 
 @dataclass
@@ -70,10 +71,13 @@ class CameraWorker:
         self._emit = emit
         self._inference = inference
         self._lock = threading.Lock()
+        self._applying = False  # the inference stage holds this camera (e.g. reading a plate)
         self._last_media_time: float | None = None
 
     def pending(self) -> bool:
-        return not self.closed and len(self.subscription) > 0
+        # While detections are applied the camera waits for the next pass rather than
+        # holding one of the few observing threads on its lock.
+        return not self.closed and not self._applying and len(self.subscription) > 0
 
     def _drain(self) -> list[MediaPacket]:
         packets: list[MediaPacket] = []
@@ -122,10 +126,13 @@ class CameraWorker:
         """Runs on the inference stage, with the detectors' results for this camera's frame."""
         try:
             with self._lock:
+                self._applying = True
                 messages = self.pipeline.apply(image, t, detections)
         except Exception as exc:
             self._failed(exc)
             return
+        finally:
+            self._applying = False
         now = time.time()
         self.stats.inferences += len(detections)
         self.stats.detect_times.append(now)
@@ -146,8 +153,8 @@ class CameraWorker:
 
     def view(self, now: float) -> dict[str, object]:
         stats, sampler = self.stats, self.sampler
-        recent = [t for t in stats.times if now - t <= WINDOW_S]
-        detected = [t for t in stats.detect_times if now - t <= WINDOW_S]
+        recent = [t for t in list(stats.times) if now - t <= WINDOW_S]
+        detected = [t for t in list(stats.detect_times) if now - t <= WINDOW_S]
         gaps = _recent(stats.gaps, now, GAP_WINDOW_S)
         lags = sorted(_recent(stats.lags, now, GAP_WINDOW_S))
         detect_lags = sorted(_recent(stats.detect_lags, now, GAP_WINDOW_S))
