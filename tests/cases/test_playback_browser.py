@@ -154,7 +154,7 @@ def test_timeline_plays_and_makes_a_clip(served: Served, page: Page) -> None:
     assert state["error"] is None and state["width"] == 640 and state["segment"], state
     instant = float(state["instant"])  # type: ignore[arg-type]
     assert served.t0 + 8 < instant < served.t0 + 16, (instant - served.t0, state)
-    assert page.locator(".tl-head").is_visible()
+    page.locator(".tl-head").wait_for(state="visible")  # at the next timeupdate
 
     page.locator(".pb-mark-in").click()
     page.wait_for_function(
