@@ -24,6 +24,7 @@ from vgateway.config.types import (
 from vgateway.recording.settings import RecordingSettings
 from vgateway.redact import redact_url
 from vgateway.relay.settings import RelaySettings
+from vgateway.tickets.settings import TicketSettings
 
 __all__ = [
     "Camera",
@@ -151,6 +152,10 @@ class NetworkConfig(BaseModel):
     relay: RelaySettings = Field(
         default_factory=RelaySettings,
         description="Live viewing: WebRTC ICE servers and timeouts, fallback stream limits.",
+    )
+    tickets: TicketSettings = Field(
+        default_factory=TicketSettings,
+        description="Work orders: which detections make tickets, de-duplication, 12345 webhooks.",
     )
     recording: RecordingSettings = Field(
         default_factory=RecordingSettings,
