@@ -4,6 +4,8 @@
 // and a long stall while the camera is online restarts the player.
 
 import { codecLabel } from './i18n.js';
+import { playbackUrl, recordThis } from './playback-record.js';
+import { toast } from './toast.js';
 import { Player } from './player/player.js';
 import { StatsSampler, formatBitrate } from './player/stats.js';
 
@@ -18,6 +20,8 @@ const TEMPLATE = `
   </div>
   <dl class="tile-stats" hidden></dl>
   <div class="tile-actions">
+    <button type="button" class="icon-btn btn-record"><svg viewBox="0 0 16 16"><circle cx="8" cy="8" r="4.5"/></svg></button>
+    <button type="button" class="icon-btn btn-playback"><svg viewBox="0 0 16 16"><path d="M8 3a5 5 0 1 1-5 5M3 3v3h3M8 5v3l2 2"/></svg></button>
     <button type="button" class="icon-btn btn-stats"><svg viewBox="0 0 16 16"><path d="M2 14h12M4 12V8M8 12V3M12 12V6"/></svg></button>
     <button type="button" class="icon-btn btn-close"><svg viewBox="0 0 16 16"><path d="M4 4l8 8M12 4l-8 8"/></svg></button>
   </div>
@@ -47,9 +51,28 @@ export class Tile {
       event.stopPropagation();
       this.toggleStats();
     });
+    this.el.querySelector('.btn-record').addEventListener('click', (event) => {
+      event.stopPropagation();
+      this.recordThis();
+    });
+    this.el.querySelector('.btn-playback').addEventListener('click', (event) => {
+      event.stopPropagation();
+      if (this.cameraId) window.open(playbackUrl(this.cameraId), '_blank');
+    });
     this.watchTimer = setInterval(() => this.watch(), 500);
     this.setIndex(index);
     this.render();
+  }
+
+  /** "Record this": a work order with the last 30 s of this camera, clipped and held. */
+  async recordThis() {
+    if (!this.cameraId) return;
+    try {
+      const result = await recordThis(this.cameraId, { seconds: 30 });
+      toast(this.i18n.t('tile.recorded', { ticket: result.ticket_id }));
+    } catch (error) {
+      toast(this.i18n.t('tile.recordFailed', { error: error.message ?? String(error) }), 'error');
+    }
   }
 
   setIndex(index) {
@@ -199,6 +222,8 @@ export class Tile {
     el.querySelector('.tile-transport').textContent =
       status.phase === 'playing' || status.phase === 'waiting' ? (status.transport === 'webrtc' ? 'WebRTC' : 'MSE') : '';
     el.querySelector('.btn-stats').title = i18n.t('tile.stats');
+    el.querySelector('.btn-record').title = i18n.t('tile.record');
+    el.querySelector('.btn-playback').title = i18n.t('tile.playback');
     el.querySelector('.btn-close').title = i18n.t('tile.close');
     el.title = this.cameraId ? i18n.t('tile.enlarge') : '';
     this.renderMessage(camera, status);
