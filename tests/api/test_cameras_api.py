@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from tests.fixtures.network import network_for
 from tests.fixtures.waiting import wait_for
 from vgateway.api.app import create_app
+from vgateway.api.services import ComponentHealth
 from vgateway.auth.settings import AuthSettings
 from vgateway.simulator.client import SimulatorProcess
 
@@ -69,6 +70,14 @@ def test_list_detail_snapshot_metrics(client: TestClient, simulator: SimulatorPr
         or f'camera="{cams[0]}",stream="sub",town="ceshi",state="online"}} 1.0' in metrics
     )
     assert "vgateway_stream_reconnects_total" in metrics
+
+    health = client.get("/api/health").json()
+    assert health["components"]["recording"]["level"] in ("ok", "warning", "critical")
+    services = client.app.state.services  # type: ignore[attr-defined]
+    services.health_checks["fake"] = lambda: ComponentHealth("warning", ["disk 91 % full"])
+    health = client.get("/api/health").json()
+    assert health["status"] == "warning"
+    assert health["components"]["fake"] == {"level": "warning", "warnings": ["disk 91 % full"]}
     assert client.get("/docs").status_code == 200
 
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from vgateway.api.schemas import (
     CameraDetailOut,
     CameraOut,
+    ComponentHealthOut,
     GatewayHealthOut,
     StateChangeOut,
     StreamHealthOut,
@@ -27,6 +28,7 @@ from vgateway.media import MediaPacket
 from vgateway.snapshot import SnapshotUnavailable, jpeg_snapshot
 
 router = APIRouter(prefix="/api", tags=["cameras"])
+_LEVELS = ["ok", "warning", "critical"]
 SNAPSHOT_WAIT_S = 6.0  # an idle main stream needs a connection (~0.1 s) plus up to one GOP
 SNAPSHOT_WAIT_PACKETS = 400
 ServicesDep = Annotated[Services, Depends(get_services)]
@@ -204,9 +206,15 @@ def list_towns(services: ServicesDep, scope: ScopeDep) -> list[TownOut]:
 def gateway_health(services: ServicesDep, scope: ScopeDep) -> GatewayHealthOut:
     visible = scope.visible()
     states = Counter(services.ingest.camera_state(c.id).value for c in visible)
+    components = {name: check() for name, check in services.health_checks.items()}
+    worst = max((c.level for c in components.values()), key=_LEVELS.index, default="ok")
     return GatewayHealthOut(
-        status="ok",
+        status=worst,
         cameras=len(visible),
         online=states.get(CameraState.ONLINE.value, 0),
         states=dict(states),
+        components={
+            name: ComponentHealthOut(level=c.level, warnings=c.warnings)
+            for name, c in components.items()
+        },
     )

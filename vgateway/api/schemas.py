@@ -66,8 +66,16 @@ class TownOut(BaseModel):
     online: int
 
 
+class ComponentHealthOut(BaseModel):
+    level: str = Field(description="ok, warning or critical")
+    warnings: list[str]
+
+
 class GatewayHealthOut(BaseModel):
-    status: str
+    status: str = Field(description="ok, warning or critical: the worst component level")
     cameras: int
     online: int
     states: dict[str, int]
+    components: dict[str, ComponentHealthOut] = Field(
+        default_factory=dict, description="e.g. recording: disk nearly full"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fastapi import Request
@@ -14,6 +15,14 @@ from vgateway.hub import Hub
 from vgateway.ingest.manager import IngestManager
 
 
+@dataclass(frozen=True)
+class ComponentHealth:
+    """A feature's own health for /api/health: level ok | warning | critical."""
+
+    level: str
+    warnings: list[str] = field(default_factory=list)
+
+
 @dataclass
 class Services:
     config: NetworkConfig
@@ -23,6 +32,8 @@ class Services:
     history: StateHistory
     # Components add their Prometheus collectors here at start; /metrics serves them all.
     collectors: list[Collector] = field(default_factory=list)
+    # Components add a health check here at start (name -> check); /api/health reports them.
+    health_checks: dict[str, Callable[[], ComponentHealth]] = field(default_factory=dict)
 
 
 def get_services(request: Request) -> Services:

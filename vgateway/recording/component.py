@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 
-from vgateway.api.services import Services
+from vgateway.api.services import ComponentHealth, Services
 from vgateway.recording import metrics, routes  # modules, not the lazy names
 from vgateway.recording.service import RecordingService
 from vgateway.recording.settings import RecordingSettings
@@ -43,6 +43,13 @@ class RecordingComponent:
         app.state.recording = self.service
         await self.service.start()
         services.collectors.append(metrics.RecordingCollector(self.service))
+        services.health_checks["recording"] = self._health
+
+    def _health(self) -> ComponentHealth:
+        last = self.service.last if self.service is not None else None
+        if last is None:
+            return ComponentHealth("ok")
+        return ComponentHealth(last.disk.level, list(last.disk.warnings))
 
     async def stop(self) -> None:
         if self.service is not None:
