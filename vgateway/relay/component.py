@@ -43,6 +43,7 @@ class RelayComponent:
         if settings.ice.host_addresses is not None:
             check_pinning_supported()
         self._relay = LiveRelay(services.hub, services.ingest, settings)
+        await self._relay.start()
         app.state.relay = self._relay
 
     async def stop(self) -> None:

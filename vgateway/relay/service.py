@@ -18,6 +18,7 @@ from vgateway.relay.mse_session import CLOSE_NOT_FOUND, CLOSE_UNSUPPORTED_CODEC,
 from vgateway.relay.sessions import Session, SessionRegistry, new_session_id, session_view
 from vgateway.relay.settings import RelaySettings
 from vgateway.relay.webrtc import WebRtcSession, check_offer
+from vgateway.relay.workers import WorkerPool
 
 # States in which waiting longer will not bring a picture.
 _NO_PICTURE_STATES = frozenset(
@@ -70,6 +71,13 @@ class LiveRelay:
         self.registry = SessionRegistry()
         self.mse_streams: dict[StreamKey, MseStream] = {}
         self._stopping: set[asyncio.Task[None]] = set()
+        self.pool: WorkerPool | None = None
+        if settings.workers > 0:
+            self.pool = WorkerPool(settings.workers, settings, hub, self.registry)
+
+    async def start(self) -> None:
+        if self.pool is not None:
+            await self.pool.start()
 
     def stream_key(self, camera_id: str, role: str) -> StreamKey:
         key = StreamKey(camera_id, role)
@@ -84,6 +92,13 @@ class LiveRelay:
         check_offer(offer_sdp)
         self._check_capacity()
         session_id = new_session_id()
+        if self.pool is not None:
+
+            async def ready() -> None:
+                await self._await_picture(key)
+                await self._refuse_b_frames(key)
+
+            return session_id, await self.pool.open(session_id, key, offer_sdp, ready)
         sub = self.hub.subscribe(
             camera_id, role, f"live-webrtc-{session_id}", self.settings.webrtc_queue_packets
         )
@@ -230,3 +245,5 @@ class LiveRelay:
         for task in list(self._stopping):
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        if self.pool is not None:
+            await self.pool.stop()

@@ -83,3 +83,11 @@ class RelaySettings(BaseModel):
     stats_interval_s: float = Field(
         default=2.0, gt=0, description="How often WebSocket viewers get a stats message."
     )
+    workers: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="WebRTC viewers served by this many worker processes (one core each at "
+        "most), fed by the gateway's single upstream pull per camera. 0: in the gateway "
+        "process itself (one core for every viewer).",
+    )
