@@ -3,12 +3,16 @@
 ultralytics (and torch) are an optional extra. The package is imported only when a detector
 of this type is built, and only after the model path is known to exist: given a bare name
 such as "yolo11n.pt", ultralytics would download weights, which this gateway never does.
+Before the import, ultralytics is switched offline and its run-time "AutoUpdate" (pip
+installing missing packages) is switched off; a model that would need either fails instead.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib
+import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -28,6 +32,10 @@ from .base import (
 from .registry import Factory
 
 INSTALL_HINT = "ultralytics is not installed; pip install 'vgateway[ultralytics]'"
+
+# Read by ultralytics when it is first imported: no DNS probe, no hub/analytics traffic,
+# no pip runs at inference time.
+OFFLINE_ENV = {"YOLO_OFFLINE": "1", "YOLO_AUTOINSTALL": "False"}
 
 
 class UltralyticsOptions(BaseModel):
@@ -56,11 +64,51 @@ def _folder_version(path: Path) -> str:
     return f"{path.name}:{digest.hexdigest()[:12]}"
 
 
-def _import_ultralytics() -> Any:
+def import_ultralytics() -> Any:
+    """The ultralytics module, imported offline and without AutoUpdate."""
+    if "ultralytics" not in sys.modules:
+        os.environ.update(OFFLINE_ENV)
     try:
-        return importlib.import_module("ultralytics")
+        module = importlib.import_module("ultralytics")
+        utils = importlib.import_module("ultralytics.utils")
+        checks = importlib.import_module("ultralytics.utils.checks")
     except ImportError as exc:
         raise DetectorError(INSTALL_HINT) from exc
+    if utils.ONLINE or checks.AUTOINSTALL:
+        # Its flags are fixed at import; someone imported it before us with them on.
+        raise DetectorError(
+            "ultralytics was imported before the gateway could switch it offline; "
+            "set YOLO_OFFLINE=1 and YOLO_AUTOINSTALL=False in the environment"
+        )
+    return module
+
+
+def _cuda_index(device: str) -> int | None:
+    if device == "cpu":
+        return None
+    if device == "cuda":
+        return 0
+    return int(device.removeprefix("cuda:"))
+
+
+def _check_device(options: UltralyticsOptions) -> None:
+    index = _cuda_index(options.device)
+    if index is None:
+        if options.half:
+            raise DetectorConfigError("ultralytics: half (fp16) needs a cuda device, not cpu")
+        return
+    torch = importlib.import_module("torch")
+    if not torch.cuda.is_available():
+        raise DetectorConfigError(
+            f"ultralytics: device {options.device!r} requested but CUDA is not available "
+            f"(torch {torch.__version__}); use device: cpu"
+        )
+    count = int(torch.cuda.device_count())
+    if index >= count:
+        raise DetectorConfigError(
+            f"ultralytics: device {options.device!r} requested but only {count} CUDA "
+            f"device(s) exist (cuda:0 .. cuda:{count - 1})"
+        )
 
 
 class UltralyticsDetector:
@@ -74,20 +122,43 @@ class UltralyticsDetector:
             raise ModelNotFoundError(path, "ultralytics model")
         self.version = _folder_version(path) if path.is_dir() else model_version(path)
         self._options = options
-        ultralytics = _import_ultralytics()
+        ultralytics = import_ultralytics()
+        _check_device(options)
+        self._device = "cpu" if options.device == "cpu" else f"cuda:{_cuda_index(options.device)}"
         try:
-            self._model: Any = ultralytics.YOLO(str(path))
+            self._model: Any = ultralytics.YOLO(str(path), task="detect")
+            # One warm-up run loads exported formats (ONNX, OpenVINO) with the same settings
+            # later calls use, so a broken model fails here, not at the first frame.
+            size = options.image_size
+            self._predict([np.zeros((size, size, 3), np.uint8)], classes=None)
+            names = self._model.names
         except Exception as exc:  # ultralytics raises many unrelated exception types
             raise DetectorError(f"ultralytics cannot load {path}: {exc}") from exc
-        names = self._model.names
         self.class_names: dict[int, str] = {int(k): str(v) for k, v in dict(names).items()}
         self._class_ids: list[int] | None = None
         if options.classes is not None:
             by_name = {name: index for index, name in self.class_names.items()}
             unknown = sorted(set(options.classes) - set(by_name))
             if unknown:
-                raise DetectorConfigError(f"ultralytics: {path} has no classes {unknown}")
+                known = ", ".join(sorted(by_name))
+                raise DetectorConfigError(
+                    f"ultralytics: {path} has no classes {unknown} (it has: {known})"
+                )
             self._class_ids = [by_name[name] for name in options.classes]
+
+    def _predict(self, frames: list[Frame], classes: list[int] | None) -> list[Any]:
+        options = self._options
+        results = self._model.predict(
+            frames,
+            conf=options.score_threshold,
+            iou=options.nms_iou,
+            imgsz=options.image_size,
+            device=self._device,
+            half=options.half,
+            classes=classes,
+            verbose=False,
+        )
+        return list(results)
 
     def _convert(self, result: Any, frame: Frame) -> list[Detection]:
         boxes = result.boxes
@@ -113,21 +184,12 @@ class UltralyticsDetector:
         return self.detect_batch([frame])[0]
 
     def detect_batch(self, frames: Sequence[Frame]) -> list[list[Detection]]:
+        """All frames in one `predict` call; ultralytics splits them for fixed-batch exports."""
         checked = [check_frame(frame) for frame in frames]
         if not checked:
             return []
-        options = self._options
         try:
-            results = self._model.predict(
-                checked,
-                conf=options.score_threshold,
-                iou=options.nms_iou,
-                imgsz=options.image_size,
-                device=options.device,
-                half=options.half,
-                classes=self._class_ids,
-                verbose=False,
-            )
+            results = self._predict(checked, self._class_ids)
         except Exception as exc:  # torch/ultralytics errors have no common base
             raise DetectorError(f"ultralytics inference failed: {exc}") from exc
         return [
