@@ -1,6 +1,6 @@
 """The processes bench/live.py starts: the gateway under test, and a crowd of viewers.
 
-    python bench/live_peers.py gateway --config network.yaml --port 8123
+    python bench/live_peers.py gateway --config network.yaml --port 8123 [--workers 2]
     python bench/live_peers.py viewers --base http://127.0.0.1:8123 --camera street \
         --transport webrtc|mse --count 50
 
@@ -25,7 +25,7 @@ from vgateway.relay.settings import IceSettings
 LOOPBACK = IceSettings(host_addresses=["127.0.0.1"])
 
 
-def run_gateway(config: Path, port: int) -> None:
+def run_gateway(config: Path, port: int, workers: int = 0) -> None:
     import uvicorn
 
     from vgateway.api.app import create_app
@@ -34,7 +34,7 @@ def run_gateway(config: Path, port: int) -> None:
     from vgateway.relay.settings import RelaySettings
 
     app = create_app(load_config(config), base_dir=config.parent)
-    app.state.relay_settings = RelaySettings(ice=LOOPBACK)
+    app.state.relay_settings = RelaySettings(ice=LOOPBACK, workers=workers)
     app.state.auth_settings = AuthSettings(enabled=False)  # measure the relay, not sign-in
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio")
 
@@ -113,6 +113,7 @@ def main() -> int:
     gateway = sub.add_parser("gateway")
     gateway.add_argument("--config", type=Path, required=True)
     gateway.add_argument("--port", type=int, required=True)
+    gateway.add_argument("--workers", type=int, default=0, help="relay worker processes")
     viewers = sub.add_parser("viewers")
     viewers.add_argument("--base", required=True)
     viewers.add_argument("--camera", required=True)
@@ -121,7 +122,7 @@ def main() -> int:
     viewers.add_argument("--count", type=int, required=True)
     args = parser.parse_args()
     if args.command == "gateway":
-        run_gateway(args.config, args.port)
+        run_gateway(args.config, args.port, args.workers)
     elif args.transport == "webrtc":
         asyncio.run(_webrtc_viewers(args.base, args.camera, args.role, args.count))
     else:

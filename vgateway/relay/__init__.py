@@ -7,6 +7,9 @@ Emits: RTP to browsers (no decode, no encode), fMP4 segments, per-session counte
 /api/live/stats, a one-camera debugging player at /api/live/player. HEVC/MPEG-4 cameras are
 refused with 415 / close code 4415; H.264 with B-frames with 422 on WHEP only (browsers' WebRTC
 decoders drop reordered frames; the fMP4 path plays them).
+With `workers: N` > 0, WebRTC viewers live in N worker processes (`python -m
+vgateway.relay.worker`, see `workers`) fed over socketpairs from the same single upstream pull;
+the fallback stays in the gateway process.
 """
 
 # Only the settings here: the config package imports them, and the component and service
