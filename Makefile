@@ -30,6 +30,15 @@ $(STAMP): pyproject.toml | system-deps
 # Roboflow's ByteTrack; it declares opencv-python, which would shadow the headless cv2.
 # Its other requirements come with supervision.
 	$(PY) -m pip install -q --no-deps 'trackers==2.6.1'
+# The optional ultralytics detector backend, so its tests run. torch/torchvision are pinned to the
+# builds on this machine's disk (/etc/xdg/pip caps them; PyPI's torchvision does not import beside
+# that torch); elsewhere pip downloads them (several GB). onnx/onnxslim: ONNX export must not make
+# ultralytics pip-install them at run time. ultralytics goes in with --no-deps because it declares
+# opencv-python, which would overwrite the headless cv2; its other requirements are listed here.
+	$(PY) -m pip install -q 'torch==2.14.1' 'torchvision==0.29.1' 'onnx>=1.12,<2' 'onnxslim>=0.1.82' \
+		'matplotlib>=3.3' 'pillow>=7.1.2' 'polars>=0.20' 'psutil>=5.8' 'requests>=2.23' \
+		'nvidia-ml-py>=12' 'ultralytics-thop>=2.2.3' 'ultralytics-platform>=0.1.45'
+	$(PY) -m pip install -q --no-deps 'ultralytics==8.4.190'
 	touch $(STAMP)
 
 setup: system-deps $(STAMP)
