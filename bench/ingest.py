@@ -64,6 +64,8 @@ def write_config(sim: SimulatorProcess, cams: list[str], workdir: Path, port: in
             "log_level": "WARNING",
             "data_dir": str(workdir),
         },
+        # a loopback-only bench: every request acts as the built-in local admin
+        "auth": {"enabled": False},
         "towns": [{"id": "bench", "name": "基准街道", "name_en": "Bench", "kind": "街道"}],
         "cameras": cameras,
     }
