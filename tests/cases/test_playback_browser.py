@@ -5,19 +5,18 @@ mark out, make a clip for a new ticket, and the clip plays."""
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from tests.auth.conftest import make_event, write_network
+from tests.fixtures.browser import chromium, ui_page
+from tests.fixtures.servers import serve_app
 from tests.fixtures.waiting import wait_for
 from tests.recording.media import Footage
 from vgateway.api.app import create_app
@@ -28,18 +27,6 @@ from vgateway.events.store import EventStore
 from vgateway.recording import RecordingService, RecordingSettings
 
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--autoplay-policy=no-user-gesture-required",
-]
 
 
 @dataclass
@@ -63,25 +50,14 @@ def served(tmp_path_factory: pytest.TempPathFactory, street: Footage) -> Iterato
             "cameras": {"alpha1": {"mode": "continuous"}},
         }
     )
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_until_complete, args=(server.serve(),))
-    thread.start()
-    try:
-        wait_for(lambda: server.started or not thread.is_alive(), 60, "uvicorn to start")
-        assert server.started, "uvicorn did not start"
-        port = server.servers[0].sockets[0].getsockname()[1]
+    with serve_app(app, start_timeout=60) as running:
         t0 = time.time() - 60
         _record(app, street, t0, seconds=40)
         event = make_event("evt-playback", "alpha1").model_copy(
             update={"started_at": t0 + 20, "updated_at": t0 + 20, "captured_at": t0 + 20}
         )
         EventStore(app.state.services.engine).save(EventMessage("start", event))
-        yield Served(app, f"http://127.0.0.1:{port}", t0, loop)
-    finally:
-        server.should_exit = True
-        thread.join(30)
-        loop.close()
+        yield Served(app, running.base_url, t0, running.loop)
 
 
 def _record(app: FastAPI, street: Footage, t0: float, seconds: float) -> None:
@@ -100,21 +76,14 @@ def _record(app: FastAPI, street: Footage, t0: float, seconds: float) -> None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.is_file():
-        pytest.skip(f"{CHROMIUM} is absent: install the Debian package chromium")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
+    with ui_page(browser, 1600, 1000) as page:
+        yield page
 
 
 def _click_at(page: Page, instant: float) -> None:

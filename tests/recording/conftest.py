@@ -4,19 +4,17 @@ real gateway (uvicorn) over the camera simulator."""
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from tests.fixtures.network import network_for
-from tests.fixtures.waiting import wait_for
+from tests.fixtures.servers import serve_app
 from tests.recording.media import STREET, Footage
 from vgateway.api.app import create_app
 from vgateway.auth.settings import AuthSettings
@@ -96,16 +94,5 @@ def live_gateway(
     app = create_app(network_for(urls, tmp_path), base_dir=tmp_path)
     app.state.recording_settings = RecordingSettings.model_validate(LIVE_SETTINGS)
     app.state.auth_settings = AuthSettings(enabled=False)  # access control is auth's test
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_until_complete, args=(server.serve(),))
-    thread.start()
-    try:
-        wait_for(lambda: server.started or not thread.is_alive(), 60, "uvicorn to start")
-        assert server.started, "uvicorn did not start"
-        port = server.servers[0].sockets[0].getsockname()[1]
-        yield Gateway(app, f"http://127.0.0.1:{port}", loop)
-    finally:
-        server.should_exit = True
-        thread.join(30)
-        loop.close()
+    with serve_app(app, start_timeout=60) as served:
+        yield Gateway(app, served.base_url, served.loop)

@@ -7,7 +7,6 @@ to 127.0.0.1 on both sides so the tests use loopback only, whatever interfaces t
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,10 +14,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from tests.fixtures.network import network_for
+from tests.fixtures.servers import serve_app
 from tests.fixtures.waiting import wait_for
 from vgateway.api.app import create_app
 from vgateway.auth.settings import AuthSettings
@@ -58,25 +57,6 @@ class LiveServer:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
 
-def serve(app: FastAPI) -> Iterator[tuple[str, asyncio.AbstractEventLoop]]:
-    """Run `app` under uvicorn in a thread on a free port until the generator is closed."""
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", ws="websockets-sansio")
-    )
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_until_complete, args=(server.serve(),))
-    thread.start()
-    try:
-        wait_for(lambda: server.started or not thread.is_alive(), 30, "uvicorn to start")
-        assert server.started, "uvicorn did not start"
-        port = server.servers[0].sockets[0].getsockname()[1]
-        yield f"http://127.0.0.1:{port}", loop
-    finally:
-        server.should_exit = True
-        thread.join(30)
-        loop.close()
-
-
 def live_app(simulator: SimulatorProcess, tmp_path: Path, cameras: int = 3) -> FastAPI:
     cams = simulator.camera_ids[:cameras]
     urls = {c: {"main": simulator.url(c, "main"), "sub": simulator.url(c, "sub")} for c in cams}
@@ -89,8 +69,8 @@ def live_app(simulator: SimulatorProcess, tmp_path: Path, cameras: int = 3) -> F
 @contextmanager
 def running_gateway(simulator: SimulatorProcess, tmp_path: Path) -> Iterator[LiveServer]:
     app = live_app(simulator, tmp_path)
-    for base_url, loop in serve(app):
-        yield LiveServer(app, base_url, simulator, loop)
+    with serve_app(app) as served:
+        yield LiveServer(app, served.base_url, simulator, served.loop)
 
 
 @pytest.fixture(scope="module")

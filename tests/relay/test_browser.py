@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
+from tests.fixtures.browser import chromium
 from tests.fixtures.waiting import wait_for
 from tests.relay.conftest import LiveServer, drained
 
 pytestmark = [pytest.mark.browser, pytest.mark.rtsp]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--autoplay-policy=no-user-gesture-required",
-    # loopback-only ICE: offer 127.0.0.1 as a candidate, as a plain address (no mDNS name)
-    "--allow-loopback-in-peer-connection",
-    "--disable-features=WebRtcHideLocalIpsWithMdns",
-]
 # Mean luma spread of the frame on the page's canvas: a black or grey frame is below 5.
 PICTURE_JS = """() => {
   const video = document.getElementById('video');
@@ -49,14 +34,8 @@ PICTURE_JS = """() => {
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
+    with chromium(webrtc_loopback=True) as browser:
         yield browser
-        browser.close()
 
 
 def play(page: Page, server: LiveServer, camera: str, role: str, transport: str) -> None:

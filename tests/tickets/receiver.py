@@ -12,13 +12,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.fixtures.waiting import wait_for
+from tests.fixtures.servers import serve_app
 from vgateway.tickets.hotline.signing import (
     EVENT_HEADER,
     IDEMPOTENCY_HEADER,
@@ -88,17 +87,6 @@ class Receiver:
 def running_receiver(secret: str) -> Iterator[Receiver]:
     receiver = Receiver(secret)
     app = Starlette(routes=[Route("/12345/hook", receiver.handle, methods=["POST"])])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_until_complete, args=(server.serve(),))
-    thread.start()
-    try:
-        wait_for(lambda: server.started or not thread.is_alive(), 30, "the receiver to start")
-        assert server.started, "receiver did not start"
-        port = server.servers[0].sockets[0].getsockname()[1]
-        receiver.url = f"http://127.0.0.1:{port}/12345/hook"
+    with serve_app(app, name="the webhook receiver") as served:
+        receiver.url = f"{served.base_url}/12345/hook"
         yield receiver
-    finally:
-        server.should_exit = True
-        thread.join(30)
-        loop.close()
