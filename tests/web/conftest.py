@@ -62,7 +62,9 @@ def gateway(
         yield Gateway(app, served.base_url, web_simulator)
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's sync API is open it marks its own event loop
+# as running in the main thread, which breaks every later asyncio test and Playwright user.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with chromium(webrtc_loopback=True) as browser:
         yield browser
