@@ -75,7 +75,10 @@ def write_config(sim: SimulatorProcess, cams: list[str], workdir: Path, port: in
 
 
 def wait_online(api: httpx.Client, count: int, timeout: float) -> float:
+    """Seconds until `count` cameras are online; a shortfall is printed, not fatal, so that a
+    busy machine still yields figures (for the cameras that did come online)."""
     start = time.monotonic()
+    online = 0
     while time.monotonic() - start < timeout:
         try:
             online = api.get("/api/health").json()["online"]
@@ -84,7 +87,8 @@ def wait_online(api: httpx.Client, count: int, timeout: float) -> float:
         if online >= count:
             return time.monotonic() - start
         time.sleep(0.5)
-    raise SystemExit(f"only {online}/{count} cameras online after {timeout:.0f} s")
+    print(f"warning: only {online}/{count} cameras online after {timeout:.0f} s", flush=True)
+    return time.monotonic() - start
 
 
 def sub_packets(api: httpx.Client, cam: str) -> int:
@@ -141,7 +145,7 @@ class Gateway:
         self.api = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=10)
         try:
             time.sleep(1.5)
-            self.ready_s = 1.5 + wait_online(self.api, len(cams), 90)
+            self.ready_s = 1.5 + wait_online(self.api, len(cams), 120)
         except BaseException:
             self.close()
             raise
