@@ -59,18 +59,32 @@ CAMERA_RULES = {
 TARGETS = {"cpu_cores": 1.5, "motion_fps": 1.0, "detect_within_s": 1.0, "event_p95_s": 2.0}
 
 
-def thread_cpu() -> Counter[str]:
-    """CPU seconds of this process's live threads, by kind (thread name without its number)."""
+def thread_times() -> dict[str, Counter[str]]:
+    """Per thread kind (thread name without its number): seconds on a CPU ("cpu") and waiting
+    for one ("runqueue", from schedstat). A thread that is slow with little of either is
+    blocked: on the GIL, a lock or I/O."""
     kinds = {t.native_id: _kind(t.name) for t in threading.enumerate() if t.native_id}
-    totals: Counter[str] = Counter()
+    totals: dict[str, Counter[str]] = {"cpu": Counter(), "runqueue": Counter()}
     for task in os.listdir("/proc/self/task"):
         try:
             with open(f"/proc/self/task/{task}/stat", encoding="ascii") as handle:
                 fields = handle.read().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
+            with open(f"/proc/self/task/{task}/schedstat", encoding="ascii") as handle:
+                waited_ns = int(handle.read().split()[1])
+        except (FileNotFoundError, IndexError, ValueError):
             continue
-        totals[kinds.get(int(task), "native")] += (int(fields[11]) + int(fields[12])) / TICKS
+        kind = kinds.get(int(task), "native")
+        totals["cpu"][kind] += (int(fields[11]) + int(fields[12])) / TICKS
+        totals["runqueue"][kind] += waited_ns / 1e9
     return totals
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) jiffies of all CPUs since boot, from /proc/stat."""
+    with open("/proc/stat", encoding="ascii") as handle:
+        values = [int(v) for v in handle.readline().split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return sum(values) - idle, sum(values)
 
 
 def _kind(name: str) -> str:
@@ -145,6 +159,7 @@ def run(
     shared: Path,
     budget: float | None,
     pair: bool = False,
+    simulator_nice: int = 0,
 ) -> dict[str, Any]:
     load_before = os.getloadavg()
     with SimulatorProcess(cameras=cameras) as sim, tempfile.TemporaryDirectory() as tmp:
@@ -169,23 +184,35 @@ def run(
             if budget is not None:
                 service.inference.budget.cores = budget
             events: EventService = app.state.events
+            sim_pid = sim.pid or 0
+            sim_pids = [sim_pid, *children(sim_pid)] if sim_pid else []
+            for pid in sim_pids if simulator_nice else []:
+                # Real cameras do not share the gateway's CPU: let the simulator have the rest.
+                for task in os.listdir(f"/proc/{pid}/task"):
+                    os.setpriority(os.PRIO_PROCESS, int(task), simulator_nice)
             time.sleep(warmup)
             workers = service.workers()
             before = {w.camera_id: w.view(time.time()) for w in workers}
             stage0 = service.inference.view(time.monotonic())
-            sim_pid = sim.pid or 0
-            sim_pids = [sim_pid, *children(sim_pid)] if sim_pid else []
-            threads0, sim0 = thread_cpu(), sum(cpu_seconds(p) for p in sim_pids)
+            threads0, sim0 = thread_times(), sum(cpu_seconds(p) for p in sim_pids)
             cpu0, start, wall0 = cpu_seconds(os.getpid()), time.time(), time.monotonic()
+            busy0 = machine_busy()
             time.sleep(seconds)
             cpu1, wall1 = cpu_seconds(os.getpid()), time.monotonic()
-            threads1, sim1 = thread_cpu(), sum(cpu_seconds(p) for p in sim_pids)
+            busy1 = machine_busy()
+            threads1, sim1 = thread_times(), sum(cpu_seconds(p) for p in sim_pids)
             elapsed = wall1 - wall0
             figures = window_figures(workers, before, start, elapsed)
             stage = service.inference.view(time.monotonic(), window_s=seconds)
             summary = service.summary()
             latency = events.latency(since=start)
-    by_kind = {k: round((threads1[k] - threads0.get(k, 0.0)) / elapsed, 3) for k in threads1}
+    by_kind = {
+        what: {
+            k: round((threads1[what][k] - threads0[what].get(k, 0.0)) / elapsed, 3)
+            for k in sorted(threads1[what], key=lambda k: -threads1[what][k])
+        }
+        for what in ("cpu", "runqueue")
+    }
     return {
         "cameras": cameras,
         "window_s": round(elapsed, 1),
@@ -194,8 +221,13 @@ def run(
             tuple(round(x, 1) for x in os.getloadavg()),
         ),
         "cpu_cores_gateway": round((cpu1 - cpu0) / elapsed, 2),
-        "cpu_cores_by_thread": dict(sorted(by_kind.items(), key=lambda kv: -kv[1])),
+        "cpu_cores_by_thread": by_kind["cpu"],
+        "runqueue_wait_by_thread": by_kind["runqueue"],
         "cpu_cores_simulator": round((sim1 - sim0) / elapsed, 2),
+        "cpu_cores_machine_busy": round(
+            (busy1[0] - busy0[0]) / (busy1[1] - busy0[1]) * (os.cpu_count() or 1), 2
+        ),
+        "simulator_nice": simulator_nice,
         "cpu_budget_cores": stage["cpu_budget_cores"],
         **figures,
         "detect_stage_wait_s_p50_p95": (stage["wait_p50_s"], stage["wait_p95_s"]),
@@ -248,9 +280,24 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="YOLOX pair_wide_frames: two cameras per inference (half the cost, lower recall)",
     )
+    parser.add_argument(
+        "--simulator-nice",
+        type=int,
+        default=0,
+        help="run the camera simulator at this nice level (e.g. 10: cameras are external, "
+        "they should not take CPU from the gateway)",
+    )
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     args = parser.parse_args(argv)
-    result = run(args.cameras, args.seconds, args.warmup, args.shared, args.budget, args.pair)
+    result = run(
+        args.cameras,
+        args.seconds,
+        args.warmup,
+        args.shared,
+        args.budget,
+        args.pair,
+        args.simulator_nice,
+    )
     for key, value in result.items():
         print(f"{key:<36} {value}")
     for line in verdict(result):

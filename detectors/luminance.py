@@ -25,13 +25,13 @@ Grey = npt.NDArray[np.uint8]
 
 def grey_at_width(frame: Frame, width: int) -> Grey:
     """Luma (Rec.601) of `frame` resized to at most `width` pixels across."""
-    frame = check_frame(frame)
-    if frame.shape[1] > width:
-        height = max(1, round(frame.shape[0] * width / frame.shape[1]))
-        frame = np.asarray(
-            cv2.resize(frame, (width, height), interpolation=cv2.INTER_AREA), dtype=np.uint8
+    grey = np.asarray(cv2.cvtColor(check_frame(frame), cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+    if grey.shape[1] > width:  # grey first: shrinking one channel costs half of three
+        height = max(1, round(grey.shape[0] * width / grey.shape[1]))
+        grey = np.asarray(
+            cv2.resize(grey, (width, height), interpolation=cv2.INTER_AREA), dtype=np.uint8
         )
-    return np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+    return grey
 
 
 class LuminanceOptions(BaseModel):

@@ -28,8 +28,9 @@ def small_grey(frame: Frame, width: int) -> tuple[Mask, float]:
     width = min(width, frame.shape[1])
     scale = frame.shape[1] / width
     height = max(1, round(frame.shape[0] / scale))
-    grey = cv2.cvtColor(
-        cv2.resize(frame, (width, height), interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2GRAY
+    # Grey first: shrinking one channel costs half as much as shrinking three.
+    grey = cv2.resize(
+        cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), (width, height), interpolation=cv2.INTER_AREA
     )
     return np.asarray(cv2.GaussianBlur(grey, (5, 5), 0), dtype=np.uint8), scale
 

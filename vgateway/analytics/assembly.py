@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from detectors.luminance import LuminanceOptions, RegionLuminance, TamperDetector
+from detectors.luminance import LuminanceOptions, RegionLuminance, TamperDetector, TamperResult
 from detectors.motion import StaticForegroundTracker, StaticOptions
 from vgateway.analytics.geometry import Point, Polygon
 from vgateway.analytics.object_rules import (
@@ -27,6 +27,15 @@ OBJECT_RULES = frozenset(
 
 
 @dataclass
+class TamperCheck:
+    evaluator: Tamper
+    detector: TamperDetector
+    learned: int = 0  # reference frames taken so far
+    result: TamperResult | None = None
+    checked_at: float = -1e18
+
+
+@dataclass
 class CameraParts:
     zones: dict[str, Polygon] = field(default_factory=dict)
     gate_zones: list[Polygon] = field(default_factory=list)
@@ -37,7 +46,7 @@ class CameraParts:
     static: StaticForegroundTracker | None = None
     # (evaluator, detector, frames learned so far)
     lamps: list[tuple[StreetlightOut, RegionLuminance, list[int]]] = field(default_factory=list)
-    tamper: list[tuple[Tamper, TamperDetector, list[int]]] = field(default_factory=list)
+    tamper: list[TamperCheck] = field(default_factory=list)
 
     def gate(self, motion_boxes: list[Any]) -> bool:
         """Whether motion touches a zone an object rule watches."""
@@ -111,5 +120,5 @@ def _scene_rule(
         return lamp
     assert isinstance(rule, TamperRule)
     tamper = Tamper(rule)
-    parts.tamper.append((tamper, TamperDetector(), [0]))
+    parts.tamper.append(TamperCheck(tamper, TamperDetector()))
     return tamper
