@@ -66,6 +66,8 @@ def write_config(sim: SimulatorProcess, cams: list[str], workdir: Path, port: in
         },
         # a loopback-only bench: every request acts as the built-in local admin
         "auth": {"enabled": False},
+        # ingest alone: no event pre-roll buffers (bench/record.py measures recording)
+        "recording": {"mode": "off"},
         "towns": [{"id": "bench", "name": "基准街道", "name_en": "Bench", "kind": "街道"}],
         "cameras": cameras,
     }
