@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 # Called on the event loop with the reason; may return an awaitable (e.g. a close coroutine).
 RevokedCallback = Callable[[str], Awaitable[object] | None]
 _CALLBACK_TIMEOUT_S = 5.0
+_IDLE_EXPIRY_EVERY = 10  # with no open views, record share expiries every 10th re-check
 
 
 @dataclass(eq=False)
@@ -55,6 +56,7 @@ class LiveViews:
         self._listeners: list[Callable[[LiveView, str], None]] = []
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._idle_ticks = 0
 
     def open(
         self,
@@ -176,6 +178,14 @@ class LiveViews:
                 log.exception("re-checking open live views failed; retrying")
 
     async def _recheck(self) -> None:
+        if not self.open_views():
+            # Nothing to cut: only share expiries need recording (audit), and they can wait a
+            # few ticks; this keeps an idle gateway from reading the share table every second.
+            self._idle_ticks += 1
+            if self._idle_ticks % _IDLE_EXPIRY_EVERY == 0:
+                await asyncio.to_thread(self._service.admin.record_expiries)
+            return
+        self._idle_ticks = 0
         for view in self.open_views():
             if view.alive is not None and not view.alive():
                 await asyncio.to_thread(self.close, view, "ended")
