@@ -79,6 +79,28 @@ def thread_times() -> dict[str, Counter[str]]:
     return totals
 
 
+def cpu_pressure() -> str | None:
+    """The kernel's 'some' CPU pressure (share of time runnable tasks waited), if available."""
+    try:
+        with open("/proc/pressure/cpu", encoding="ascii") as handle:
+            return " ".join(handle.readline().split()[1:3])
+    except OSError:
+        return None
+
+
+def renice(pid: int, nice: int) -> None:
+    """Real cameras do not share the gateway's CPU: let the simulator have what is left. The
+    GStreamer server runs in its own session, so its autogroup is reniced too (with
+    autogroups, CPU is shared between sessions first, threads' nice values only count within)."""
+    for task in os.listdir(f"/proc/{pid}/task"):
+        os.setpriority(os.PRIO_PROCESS, int(task), nice)
+    try:
+        with open(f"/proc/{pid}/autogroup", "w", encoding="ascii") as handle:
+            handle.write(str(nice))
+    except OSError:
+        pass  # no autogroups here
+
+
 def machine_busy() -> tuple[float, float]:
     """(busy, total) jiffies of all CPUs since boot, from /proc/stat."""
     with open("/proc/stat", encoding="ascii") as handle:
@@ -118,6 +140,8 @@ def window_figures(
         "inferences",
         "dropped_frames",
         "hub_dropped_packets",
+        "errors",
+        "decode_errors",
         "decoded",
         "events",
     )
@@ -149,6 +173,8 @@ def window_figures(
         "detect_replaced_per_s": per_s["detect_replaced"],
         "detect_lag_s_p50_p95": (_q(detect_lags, 0.5), _q(detect_lags, 0.95)),
         "events_started": totals["events"],
+        "errors_analysis_decode": (totals["errors"], totals["decode_errors"]),
+        "last_errors": sorted({str(w.stats.last_error) for w in workers if w.stats.last_error})[:3],
     }
 
 
@@ -161,7 +187,7 @@ def run(
     pair: bool = False,
     simulator_nice: int = 0,
 ) -> dict[str, Any]:
-    load_before = os.getloadavg()
+    load_before, pressure_before = os.getloadavg(), cpu_pressure()
     with SimulatorProcess(cameras=cameras) as sim, tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         config = network_for(
@@ -187,9 +213,7 @@ def run(
             sim_pid = sim.pid or 0
             sim_pids = [sim_pid, *children(sim_pid)] if sim_pid else []
             for pid in sim_pids if simulator_nice else []:
-                # Real cameras do not share the gateway's CPU: let the simulator have the rest.
-                for task in os.listdir(f"/proc/{pid}/task"):
-                    os.setpriority(os.PRIO_PROCESS, int(task), simulator_nice)
+                renice(pid, simulator_nice)
             time.sleep(warmup)
             workers = service.workers()
             before = {w.camera_id: w.view(time.time()) for w in workers}
@@ -220,6 +244,7 @@ def run(
             tuple(round(x, 1) for x in load_before),
             tuple(round(x, 1) for x in os.getloadavg()),
         ),
+        "cpu_pressure_before_after": (pressure_before, cpu_pressure()),
         "cpu_cores_gateway": round((cpu1 - cpu0) / elapsed, 2),
         "cpu_cores_by_thread": by_kind["cpu"],
         "runqueue_wait_by_thread": by_kind["runqueue"],

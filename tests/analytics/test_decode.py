@@ -49,3 +49,22 @@ def test_at_or_below_one_frame_per_gop_only_keyframes_are_decoded(shared_dir: Pa
     assert sampler.keyframe_only
     assert len(times) >= 5 and all(round(t % 2.0, 3) in (0.0, 2.0) for t in times[2:])
     assert sampler.decoded <= 2 * 24 + 6  # the first GOP, before its length is known, and keys
+
+
+def test_untimed_packets_and_restarted_timestamps_do_not_stall_sampling(
+    shared_dir: Path,
+) -> None:
+    packets = clip_packets(shared_dir, 8)
+    # FFmpeg's RTSP demuxer leaves some packets without timestamps; and a camera may restart
+    # its clock without the connection changing.
+    untimed = [p._replace(pts=None, dts=None) if i % 10 == 5 else p for i, p in enumerate(packets)]
+    restarted = [p._replace(pts=p.pts - 4 * 90000, dts=p.dts - 4 * 90000) for p in packets[96:]]
+    stream = untimed[:96] + restarted  # 4 s, then the clock jumps back by 4 s
+    sampler = FrameSampler(1.0)
+    times = []
+    for start in range(0, len(stream), 4):
+        frame = sampler.latest(stream[start : start + 4])
+        if frame is not None:
+            times.append(frame.media_time)
+    assert len(times) >= 7, times  # about one a second throughout
+    assert all(t < 1e6 for t in times)  # stream seconds, never the wallclock

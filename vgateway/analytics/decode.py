@@ -32,6 +32,7 @@ class SampledFrame:
     picture: Any  # av.VideoFrame, converted to BGR only when this frame is the one analysed
     captured_at: float  # wallclock of the packet that completed the frame
     media_time: float  # stream seconds
+    epoch: int = 0  # the upstream connection: stream seconds restart with each
 
     def image(self) -> npt.NDArray[np.uint8]:
         """The picture as a BGR array."""
@@ -54,6 +55,7 @@ class FrameSampler:
         self.gop_s: float | None = None
         self._decoding = False
         self._time_base: tuple[Fraction | None, float] = (None, 0.0)
+        self._last_time = 0.0  # stream seconds of the last packet fed
 
     @property
     def keyframe_only(self) -> bool:
@@ -91,11 +93,16 @@ class FrameSampler:
     def _media_time(self, packet: MediaPacket) -> float:
         ts = packet.pts if packet.pts is not None else packet.dts
         if ts is None:
-            return packet.wallclock
+            # FFmpeg's RTSP demuxer leaves some packets untimed: place it just after the last.
+            # (Falling back to the wallclock would mix two clocks and stall the sampling grid.)
+            return self._last_time + 1e-3
         base = packet.time_base
         if base is not self._time_base[0] and base != self._time_base[0]:
             self._time_base = (base, float(base))  # Fraction arithmetic per packet is slow
-        return ts * self._time_base[1]
+        t = ts * self._time_base[1]
+        if t < self._last_time - 1.0:
+            self._next_due = -1e18  # the timestamps restarted: start the grid again
+        return t
 
     def feed(self, packet: MediaPacket) -> SampledFrame | None:
         """One packet; returns a frame when one is due."""
@@ -104,7 +111,7 @@ class FrameSampler:
                 self.skipped += 1
                 return None  # a new connection: wait for its first keyframe
             self._open(packet)
-        t = self._media_time(packet)
+        t = self._last_time = self._media_time(packet)
         if packet.keyframe:
             if self._last_key_time is not None and t > self._last_key_time:
                 gop = t - self._last_key_time
@@ -126,7 +133,7 @@ class FrameSampler:
             self._decoding = False  # nothing more due in this GOP: skip to the next keyframe
         if not due:
             return None
-        return SampledFrame(picture, packet.wallclock, t)
+        return SampledFrame(picture, packet.wallclock, t, packet.epoch)
 
     def _next_due_after_next_key(self) -> bool:
         if self.gop_s is None or self._last_key_time is None:

@@ -72,7 +72,7 @@ class CameraWorker:
         self._inference = inference
         self._lock = threading.Lock()
         self._applying = False  # the inference stage holds this camera (e.g. reading a plate)
-        self._last_media_time: float | None = None
+        self._last_media_time: tuple[int, float] | None = None
 
     def pending(self) -> bool:
         # While detections are applied the camera waits for the next pass rather than
@@ -113,9 +113,9 @@ class CameraWorker:
         stats.times.append(now)
         stats.lags.append((now, now - t))
         # Gaps in stream time: what the camera saw, not when its packets happened to arrive.
-        last, self._last_media_time = self._last_media_time, sampled.media_time
-        if last is not None and sampled.media_time > last:
-            stats.gaps.append((now, sampled.media_time - last))
+        last, self._last_media_time = self._last_media_time, (sampled.epoch, sampled.media_time)
+        if last is not None and last[0] == sampled.epoch and sampled.media_time > last[1]:
+            stats.gaps.append((now, sampled.media_time - last[1]))
         self._send(seen.messages)
         if seen.detectors:
             stats.detect_requests += 1
