@@ -30,7 +30,7 @@ class AnalyticsComponent:
         base_dir: Path | None = None,
         *,
         rules_path: Path | None = None,
-        threads: int = 2,
+        threads: int = 3,
         inference_threads: int = 1,
         cpu_budget_cores: float | None = None,
     ) -> None:

@@ -48,7 +48,7 @@ class InferenceStage:
         batch: int = 2,
         pause_s: float = 0.02,
         behind: Callable[[], bool] | None = None,
-        min_share: float = 0.1,
+        min_share: float = 0.05,
     ) -> None:
         self.budget = budget or CpuBudget()
         self._run_batch = run

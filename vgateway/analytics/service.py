@@ -37,7 +37,7 @@ class AnalyticsService:
         emit: Callable[[EventMessage], object],
         *,
         base_dir: Path,
-        threads: int = 2,
+        threads: int = 3,
         inference_threads: int = 1,
         cpu_budget_cores: float | None = None,
         detectors: DetectorPool | None = None,
@@ -51,7 +51,7 @@ class AnalyticsService:
         fastest = max((c.fps for c in rules.cameras.values() if c.enabled), default=1.0)
         # Motion checks first: a pass slower than the fastest camera's frame interval means
         # frames are checked late, and detection then yields to them.
-        self._pass_limit_s = 0.9 / fastest
+        self._pass_limit_s = 0.8 / fastest
         self.inference = InferenceStage(
             lambda name, frames: run_batch(self.detectors.get(name), frames),
             CpuBudget(cpu_budget_cores),
