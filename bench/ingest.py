@@ -25,6 +25,7 @@ import httpx
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _ports import free_port
 from _proc import children, cpu_seconds, measure
 
 from vgateway.simulator.client import SimulatorProcess
@@ -32,13 +33,6 @@ from vgateway.simulator.client import SimulatorProcess
 REPO = Path(__file__).resolve().parents[1]
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def write_config(sim: SimulatorProcess, cams: list[str], workdir: Path, port: int) -> Path:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,7 @@ import httpx
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _ports import free_port
 from _proc import measure
 
 from vgateway.simulator.client import SimulatorProcess
@@ -87,10 +87,6 @@ CLOCK_READER_JS = """() => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start_clock_camera() -> tuple[subprocess.Popen[str], str]:

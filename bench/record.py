@@ -22,7 +22,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,7 @@ import yaml
 from av.bitstream import BitStreamFilterContext
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _ports import free_port
 from _proc import cpu_seconds, rss_bytes
 
 from vgateway.evidence import SigningKey
@@ -147,11 +147,6 @@ def remux_rows(path: Path, seconds: float, workdir: Path) -> list[tuple[str, flo
 
 
 # -- part 2: continuous recording of N sub-streams ---------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def write_config(sim: SimulatorProcess, cams: list[str], workdir: Path, port: int) -> Path:
