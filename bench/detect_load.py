@@ -1,17 +1,21 @@
 """Analytics under load: many simulated cameras through the whole gateway in one process.
 
-    python bench/detect_load.py --cameras 119 --seconds 60
+    python bench/detect_load.py --cameras 119 --seconds 60 --warmup 25
+    (--pair: YOLOX pair_wide_frames; --budget N: process CPU budget; --simulator-nice 10)
 
-Starts the camera simulator (a separate process, not counted), the gateway app with every
-camera carrying rules (worst case: all analysed, and the looping street clip keeps cars and
-people moving in the zones), waits for warm-up, then measures over the window:
+Starts the camera simulator (a separate process, not counted, but on the same cores), the
+gateway app with every camera carrying rules (worst case: all analysed, and the looping street
+clip keeps cars and people moving in the zones), waits for warm-up, then measures the window:
 - CPU of the gateway process from /proc (ingest + decode + analytics + events + the rest),
-  split by thread kind; the simulator's CPU separately; the machine's load average;
+  split by thread kind, with each kind's wait for a CPU (schedstat: a thread that is slow but
+  neither runs nor waits is blocked on the GIL, a lock or I/O); the simulator's CPU; the
+  machine's busy cores, load average and CPU pressure, so that noise from others is visible;
 - per camera, the achieved motion-check rate (min / median) and the longest gap between
-  checked frames, and how late frames are checked after capture;
-- detection: requests (frames the detector should see: motion in a rule zone, or a track
-  refresh), runs per second, requests replaced by a newer frame, wait in the inference stage,
-  capture-to-detection lag, and time the stage paused for the CPU budget;
+  checked frames in stream time, and how late frames are checked after capture;
+- detection: gated frames (motion in a zone an object rule watches), requests (gated frames
+  and track refreshes), runs per second, requests replaced by a newer frame, wait in the
+  inference stage, capture-to-detection lag, time it paused for the CPU budget or yielded to
+  late motion checks;
 - event latency: the frame's capture wallclock (packet at demux) to event published, p50/p95.
 Each target is printed with "met" or "MISSED".
 """
