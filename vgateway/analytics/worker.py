@@ -72,6 +72,7 @@ class CameraWorker:
         self._inference = inference
         self._lock = threading.Lock()
         self._applying = False  # the inference stage holds this camera (e.g. reading a plate)
+        self._counts = threading.Lock()  # events and errors are counted from two threads
         self._last_media_time: tuple[int, float] | None = None
 
     def pending(self) -> bool:
@@ -141,12 +142,15 @@ class CameraWorker:
 
     def _send(self, messages: list[EventMessage]) -> None:
         for message in messages:
-            self.stats.events += message.kind == "start"
+            if message.kind == "start":
+                with self._counts:
+                    self.stats.events += 1
             self._emit(message)
 
     def _failed(self, exc: Exception) -> None:
         stats = self.stats
-        stats.errors += 1
+        with self._counts:
+            stats.errors += 1
         if str(exc) != stats.last_error:
             log.exception("analytics of camera %s failed on a frame", self.camera_id)
         stats.last_error = str(exc)
