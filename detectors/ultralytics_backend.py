@@ -2,7 +2,7 @@
 
 ultralytics (and torch) are an optional extra. The package is imported only when a detector
 of this type is built, and only after the model path is known to exist: given a bare name
-such as "yolo11n.pt", ultralytics would download weights, which this gateway never does.
+such as a stock model name, ultralytics would fetch the weights, which this gateway never does.
 Before the import, ultralytics is switched offline and its run-time "AutoUpdate" (pip
 installing missing packages) is switched off; a model that would need either fails instead.
 """
