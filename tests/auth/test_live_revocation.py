@@ -20,6 +20,7 @@ from tests.auth.conftest import add_users, write_network
 from tests.auth.live_server import serve
 from tests.fixtures.waiting import wait_for
 from vgateway.api.app import create_app
+from vgateway.audit.chain import AuditEntry
 from vgateway.audit.store import AuditQuery
 from vgateway.auth.principal import Role
 from vgateway.auth.service import AuthService
@@ -94,6 +95,19 @@ async def _cut_after(ws: ClientConnection, limit_s: float) -> tuple[float, int |
         return time.monotonic(), closed.rcvd.code if closed.rcvd else None
 
 
+async def _audited_stop(live: Live) -> AuditEntry:
+    """The op_alpha live.stop entry; the view is closed (and audited) on a worker thread right
+    after the session disappears, so wait for it briefly rather than race it."""
+    deadline = time.monotonic() + 5
+    while True:
+        stops = live.auth.audit.search(AuditQuery(action="live.stop", actor="op_alpha"))
+        if stops or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.05)
+    assert stops, "the cut live view was not audited as live.stop"
+    return stops[0]
+
+
 async def test_revoked_share_cuts_the_towns_websocket_stream(live: Live) -> None:
     share_id = live.share(camera_id="charlie1", reason="防汛会商")
     token = live.media_token("op_alpha", "charlie1")
@@ -119,7 +133,7 @@ async def test_revoked_share_cuts_the_towns_websocket_stream(live: Live) -> None
         refused = json.loads(await asyncio.wait_for(again.recv(), 10))
         assert refused["type"] == "error" and refused["error"] == "not_found"
         assert (await _cut_after(again, 5))[1] == 4404
-    stop = live.auth.audit.search(AuditQuery(action="live.stop", actor="op_alpha"))[0]
+    stop = await _audited_stop(live)
     assert stop.reason == "access revoked: share revoked" and stop.camera_id == "charlie1"
     assert stop.detail["transport"] == "mse" and stop.detail["duration_s"] > 0
     start = live.auth.audit.search(AuditQuery(action="live.start", actor="op_alpha"))[0]
@@ -135,7 +149,7 @@ async def test_expired_share_cuts_the_stream(live: Live) -> None:
         cut_at, code = await _cut_after(town, 15)
     assert code == 4403 and cut_at - expires_at < CUT_WITHIN_S
     assert live.auth.audit.search(AuditQuery(action="share.expire"))
-    stop = live.auth.audit.search(AuditQuery(action="live.stop", actor="op_alpha"))[0]
+    stop = await _audited_stop(live)
     assert stop.reason == "access revoked: share expired"
 
 
@@ -170,6 +184,6 @@ async def test_revoked_share_cuts_the_towns_webrtc_session(live: Live) -> None:
                 await asyncio.sleep(0.1)
         finally:
             await viewer.hangup()
-    stop = live.auth.audit.search(AuditQuery(action="live.stop", actor="op_alpha"))[0]
+    stop = await _audited_stop(live)
     assert stop.reason == "access revoked: share revoked"
     assert stop.detail["transport"] == "webrtc"
