@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -13,6 +15,7 @@ import av
 from av.bitstream import BitStreamFilterContext
 
 from vgateway.media import MediaPacket, StreamInfo
+from vgateway.recording.service import RecordingService
 
 STREET = "media/videos/residential_street_cam_640x352.mp4"  # 24 fps, keyframe every 2 s
 TB = Fraction(1, 90000)
@@ -130,3 +133,22 @@ def probe(path: Path) -> dict[str, Any]:
     )
     data: dict[str, Any] = json.loads(result.stdout)
     return data
+
+
+async def publish_drained(
+    service: RecordingService, camera: str, packets: list[MediaPacket]
+) -> None:
+    """Publish on the camera's recorded stream in chunks the recorder can drain (its hub queue
+    is bounded), waiting for each chunk to be consumed."""
+    stream = service.hub.stream(camera, service.plans[camera].role)
+    recorder = service.recorders[camera]
+    done = recorder.packets
+    for start in range(0, len(packets), 100):
+        chunk = packets[start : start + 100]
+        for packet in chunk:
+            stream.publish(packet)
+        done += len(chunk)
+        deadline = time.monotonic() + 10
+        while recorder.packets < done:
+            assert time.monotonic() < deadline, "recorder did not drain"
+            await asyncio.sleep(0.02)

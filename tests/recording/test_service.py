@@ -3,7 +3,6 @@ timeline, status, holds and restart recovery, through the service's own API."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -12,10 +11,9 @@ import pytest
 from sqlalchemy import Engine
 
 from tests.fixtures.network import network_for
-from tests.recording.media import Footage, decode_errors, ffprobe_errors, probe
+from tests.recording.media import Footage, decode_errors, ffprobe_errors, probe, publish_drained
 from vgateway.evidence import verify_clip
 from vgateway.hub import Hub
-from vgateway.media import MediaPacket
 from vgateway.recording import RecordingService, RecordingSettings
 from vgateway.recording.paths import clip_file, manifest_file
 from vgateway.recording.views import camera_timeline, recording_status
@@ -47,27 +45,11 @@ async def service(tmp_path: Path, engine: Engine) -> AsyncIterator[RecordingServ
     await service.stop()
 
 
-async def _publish(service: RecordingService, camera: str, packets: list[MediaPacket]) -> None:
-    """Publish in chunks the recorder can drain (its hub queue is bounded)."""
-    stream = service.hub.stream(camera, "sub")
-    recorder = service.recorders[camera]
-    done = recorder.packets
-    for start in range(0, len(packets), 100):
-        chunk = packets[start : start + 100]
-        for packet in chunk:
-            stream.publish(packet)
-        done += len(chunk)
-        deadline = time.monotonic() + 10
-        while recorder.packets < done:
-            assert time.monotonic() < deadline, "recorder did not drain"
-            await asyncio.sleep(0.02)
-
-
 async def test_clip_from_segments_and_buffer_is_signed_and_plays(
     service: RecordingService, street: Footage
 ) -> None:
     t0 = time.time() - 40
-    await _publish(service, "cam001", street.packets(36, start_wall=t0))
+    await publish_drained(service, "cam001", street.packets(36, start_wall=t0))
     assert service.plans["cam003"].mode.value == "events"
 
     clip = await service.create_clip(
@@ -105,7 +87,7 @@ async def test_events_mode_clip_comes_from_the_buffer_only(
     service: RecordingService, street: Footage
 ) -> None:
     t0 = time.time() - 30
-    await _publish(service, "cam002", street.packets(25, start_wall=t0))
+    await publish_drained(service, "cam002", street.packets(25, start_wall=t0))
     clip = await service.create_clip(
         "cam002",
         t0 + 18,

@@ -16,7 +16,6 @@ from tests.auth.conftest import write_network
 from tests.recording.media import STREET, Footage
 from vgateway.config import NetworkConfig
 from vgateway.hub import Hub
-from vgateway.media import MediaPacket
 from vgateway.recording import RecordingService, RecordingSettings
 from vgateway.storage import create_db_engine
 from vgateway.tickets.store import TicketStore
@@ -91,22 +90,6 @@ async def recording(
     await service.start()
     yield service
     await service.stop()
-
-
-async def publish(service: RecordingService, camera: str, packets: list[MediaPacket]) -> None:
-    """Publish in chunks the recorder can drain (its hub queue is bounded)."""
-    stream = service.hub.stream(camera, service.plans[camera].role)
-    recorder = service.recorders[camera]
-    done = recorder.packets
-    for start in range(0, len(packets), 100):
-        chunk = packets[start : start + 100]
-        for packet in chunk:
-            stream.publish(packet)
-        done += len(chunk)
-        deadline = time.monotonic() + 10
-        while recorder.packets < done:
-            assert time.monotonic() < deadline, "recorder did not drain"
-            await asyncio.sleep(0.02)
 
 
 async def until(predicate: Callable[[], object], what: str, within: float = 30) -> None:

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import Engine
 
 from tests.recording.media import Footage
-from tests.tickets.conftest import Clock, publish, until
+from tests.recording.media import publish_drained as publish
+from tests.tickets.conftest import Clock, until
 from vgateway.config import NetworkConfig
 from vgateway.events.bus import InProcessBus
 from vgateway.events.model import Event, EventMessage

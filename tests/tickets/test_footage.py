@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import Engine
 
 from tests.recording.media import Footage
-from tests.tickets.conftest import RECORDING, Clock, publish
+from tests.recording.media import publish_drained as publish
+from tests.tickets.conftest import RECORDING, Clock
 from tests.tickets.test_detections import make_service
 from vgateway.config import NetworkConfig
 from vgateway.hub import Hub
