@@ -49,7 +49,9 @@ class IngestManager:
                 self._options[key] = SourceOptions(
                     transport=config.stream_transport(camera, role),
                     connect_timeout_s=settings.connect_timeout_s,
-                    read_timeout_s=settings.stall_timeout_s,
+                    # FFmpeg's socket timeout is both the read timeout and the stall detector
+                    # (a frozen camera sends no bytes), so the shorter of the two settings wins
+                    read_timeout_s=min(settings.read_timeout_s, settings.stall_timeout_s),
                 )
                 hub.stream(camera.id, role.value)
 
