@@ -52,21 +52,23 @@ class Stream:
             return self.epoch
 
     def publish(self, packet: MediaPacket) -> None:
+        size = len(packet.data)
         with self._lock:
             self.published += 1
+            gop = self._gop
             if packet.keyframe:
                 self._gop = [packet]
-                self._gop_bytes = packet.size
-            elif self._gop:
+                self._gop_bytes = size
+            elif gop:
                 if (
-                    len(self._gop) >= GOP_CACHE_MAX_PACKETS
-                    or self._gop_bytes + packet.size > GOP_CACHE_MAX_BYTES
+                    len(gop) >= GOP_CACHE_MAX_PACKETS
+                    or self._gop_bytes + size > GOP_CACHE_MAX_BYTES
                 ):
                     self._gop = []
                     self._gop_bytes = 0
                 else:
-                    self._gop.append(packet)
-                    self._gop_bytes += packet.size
+                    gop.append(packet)
+                    self._gop_bytes += size
             for sub in self._subs:
                 sub.offer(packet)
 

@@ -111,14 +111,16 @@ class RtspSource:
         info = self.info
         time_base = info.time_base
         now = time.time
+        # Hot path (every packet of every camera): locals only, and the tuple is built by
+        # tuple.__new__ directly, skipping NamedTuple's Python-level __new__.
+        make = tuple.__new__
         try:
             for packet in self._container.demux(self._stream):
                 data = bytes(packet)
                 if not data:
                     continue  # flush packet at end of stream
-                yield MediaPacket(
-                    data, packet.pts, packet.dts, time_base, packet.is_keyframe, now(), epoch, info
-                )
+                pts, dts, key = packet.pts, packet.dts, packet.is_keyframe
+                yield make(MediaPacket, (data, pts, dts, time_base, key, now(), epoch, info))
         except Exception as exc:
             raise classify(exc) from None
         raise IngestError("offline", "the camera closed the connection")

@@ -39,6 +39,7 @@ class IngestWorker:
         self.options = options
         self.backoff = backoff
         self._stop = threading.Event()
+        self._stopping = False  # mirrors _stop; a plain read on the per-packet path
         self._thread = threading.Thread(target=self._run, name=f"ingest-{stream.key}", daemon=True)
 
     @classmethod
@@ -64,6 +65,7 @@ class IngestWorker:
         self._thread.start()
 
     def request_stop(self) -> None:
+        self._stopping = True
         self._stop.set()
 
     def join(self, timeout: float) -> None:
@@ -98,17 +100,19 @@ class IngestWorker:
                 info = source.open()
                 epoch = stream.begin_epoch(info)
                 health.connected(info)
-                first = True
-                for packet in source.packets(epoch):
-                    stream.publish(packet)
-                    health.on_packet(packet)
-                    if first:
-                        first = False
-                        self.backoff.reset()
-                        log.info(
-                            "camera %s: online (%s %s)", stream.key, info.codec, info.resolution
-                        )
-                    if self._stop.is_set():
+                packets = source.packets(epoch)
+                publish, on_packet = stream.publish, health.on_packet
+                for packet in packets:
+                    publish(packet)
+                    on_packet(packet)
+                    self.backoff.reset()
+                    log.info("camera %s: online (%s %s)", stream.key, info.codec, info.resolution)
+                    break
+                # the per-packet loop: nothing here that is not needed for every packet
+                for packet in packets:
+                    publish(packet)
+                    on_packet(packet)
+                    if self._stopping:
                         return None
         except IngestError as exc:
             return exc
