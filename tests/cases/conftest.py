@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from tests.auth.conftest import Gateway, add_users, write_network
 from tests.fixtures.waiting import wait_for
-from tests.recording.media import STREET, Footage
+from tests.recording.media import STREET, Footage, publish_drained_blocking
 from vgateway.api.app import create_app
 from vgateway.recording import ClipRow, RecordingService, RecordingSettings
 
@@ -49,16 +49,7 @@ def recording(gw: Gateway) -> RecordingService:
 
 def publish(gw: Gateway, camera: str, footage: Footage, seconds: float, start_wall: float) -> None:
     service = recording(gw)
-    stream = service.hub.stream(camera, service.plans[camera].role)
-    recorder = service.recorders[camera]
-    packets = footage.packets(seconds, start_wall=start_wall)
-    done = recorder.packets
-    for start in range(0, len(packets), 100):
-        chunk = packets[start : start + 100]
-        for packet in chunk:
-            stream.publish(packet)
-        done += len(chunk)
-        wait_for(lambda: recorder.packets >= done, 10, "the recorder to drain")  # noqa: B023
+    publish_drained_blocking(service, camera, footage.packets(seconds, start_wall=start_wall))
 
 
 def make_clip(gw: Gateway, camera: str, start: float, end: float, **kwargs: Any) -> ClipRow:

@@ -17,8 +17,7 @@ from playwright.sync_api import Browser, Page
 from tests.auth.conftest import make_event, write_network
 from tests.fixtures.browser import chromium, ui_page
 from tests.fixtures.servers import serve_app
-from tests.fixtures.waiting import wait_for
-from tests.recording.media import Footage
+from tests.recording.media import Footage, publish_drained_blocking
 from vgateway.api.app import create_app
 from vgateway.audit.store import AuditQuery
 from vgateway.auth.settings import AuthSettings
@@ -62,16 +61,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, street: Footage) -> Iterato
 
 def _record(app: FastAPI, street: Footage, t0: float, seconds: float) -> None:
     recording: RecordingService = app.state.recording
-    stream = recording.hub.stream("alpha1", recording.plans["alpha1"].role)
-    recorder = recording.recorders["alpha1"]
-    packets = street.packets(seconds, start_wall=t0)
-    done = recorder.packets
-    for start in range(0, len(packets), 100):
-        chunk = packets[start : start + 100]
-        for packet in chunk:
-            stream.publish(packet)
-        done += len(chunk)
-        wait_for(lambda: recorder.packets >= done, 10, "the recorder to drain")  # noqa: B023
+    publish_drained_blocking(recording, "alpha1", street.packets(seconds, start_wall=t0))
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import subprocess
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -14,6 +16,7 @@ from typing import Any
 import av
 from av.bitstream import BitStreamFilterContext
 
+from tests.fixtures.waiting import wait_for
 from vgateway.media import MediaPacket, StreamInfo
 from vgateway.recording.service import RecordingService
 
@@ -135,11 +138,12 @@ def probe(path: Path) -> dict[str, Any]:
     return data
 
 
-async def publish_drained(
+def publish_chunks(
     service: RecordingService, camera: str, packets: list[MediaPacket]
-) -> None:
+) -> Iterator[Callable[[], bool]]:
     """Publish on the camera's recorded stream in chunks the recorder can drain (its hub queue
-    is bounded), waiting for each chunk to be consumed."""
+    is bounded); after each chunk, yields a check that is true once the recorder consumed it.
+    The caller waits on the check before the next chunk is published."""
     stream = service.hub.stream(camera, service.plans[camera].role)
     recorder = service.recorders[camera]
     done = recorder.packets
@@ -148,7 +152,21 @@ async def publish_drained(
         for packet in chunk:
             stream.publish(packet)
         done += len(chunk)
+        yield functools.partial(lambda n: recorder.packets >= n, done)
+
+
+def publish_drained_blocking(
+    service: RecordingService, camera: str, packets: list[MediaPacket]
+) -> None:
+    for drained in publish_chunks(service, camera, packets):
+        wait_for(drained, 10, "the recorder to drain")
+
+
+async def publish_drained(
+    service: RecordingService, camera: str, packets: list[MediaPacket]
+) -> None:
+    for drained in publish_chunks(service, camera, packets):
         deadline = time.monotonic() + 10
-        while recorder.packets < done:
+        while not drained():
             assert time.monotonic() < deadline, "recorder did not drain"
             await asyncio.sleep(0.02)
