@@ -68,3 +68,27 @@ def test_untimed_packets_and_restarted_timestamps_do_not_stall_sampling(
             times.append(frame.media_time)
     assert len(times) >= 7, times  # about one a second throughout
     assert all(t < 1e6 for t in times)  # stream seconds, never the wallclock
+
+
+def test_a_lowered_share_decodes_that_share_of_gops_past_their_keyframe(
+    shared_dir: Path,
+) -> None:
+    packets = clip_packets(shared_dir, 16)  # eight 2-second GOPs
+    full, lean = FrameSampler(1.0), FrameSampler(1.0)
+    lean.full_share = 0.0
+    for sampler in (full, lean):
+        for start in range(0, len(packets), 4):
+            sampler.latest(packets[start : start + 4])
+    keyframes = sum(p.keyframe for p in packets)
+    assert lean.decoded == keyframes  # keyframes only
+    assert lean.lean_gops == keyframes and full.lean_gops == 0
+    half = FrameSampler(1.0)
+    half.full_share = 0.5
+    times = []
+    for start in range(0, len(packets), 4):
+        frame = half.latest(packets[start : start + 4])
+        if frame is not None:
+            times.append(frame.media_time)
+    assert half.lean_gops in (keyframes // 2, (keyframes + 1) // 2)  # every other GOP
+    assert lean.decoded < half.decoded < full.decoded
+    assert max(b - a for a, b in itertools.pairwise(times)) <= 2.05  # never a GOP unchecked

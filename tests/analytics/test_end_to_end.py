@@ -107,4 +107,6 @@ def test_parked_car_on_a_simulated_camera(
             gateway_metrics = client.get("/metrics").text  # the gateway's one scrape target
             assert 'vgateway_analytics_inferences_total{camera="cam001"}' in gateway_metrics
             assert "vgateway_analytics_inference_pending" in gateway_metrics
+            assert "vgateway_analytics_decode_share " in gateway_metrics  # one camera: no cut
+            assert stats["shared"]["decode_share"] > 0
             assert "vgateway_stream_fps" in gateway_metrics

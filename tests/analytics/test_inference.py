@@ -52,12 +52,12 @@ class Recorder:
             self.calls.append([int(f[0, 0, 0]) for f in frames])
         return [[Detection("car", 2, 0.9, (0, 0, 1, 1), {"mark": int(f[0, 0, 0])})] for f in frames]
 
-    def request(self, camera: str, mark: int) -> DetectRequest:
+    def request(self, camera: str, mark: int, *, urgent: bool = False) -> DetectRequest:
         def done(found: dict[str, list[Detection]]) -> None:
             with self.lock:
                 self.answers.append((camera, int(str(found["default"][0].extra["mark"]))))
 
-        return DetectRequest(frame(mark), ("default",), done)
+        return DetectRequest(frame(mark), ("default",), done, urgent=urgent)
 
 
 def test_a_newer_frame_replaces_the_waiting_one_and_keeps_its_place() -> None:
@@ -74,6 +74,27 @@ def test_a_newer_frame_replaces_the_waiting_one_and_keeps_its_place() -> None:
         stage.stop()
     assert rec.answers == [("a", 4), ("b", 2), ("c", 3)]
     assert stage.replaced == 1 and stage.served == 3 and stage.pending() == 0
+
+
+def test_motion_in_a_zone_goes_before_routine_refreshes() -> None:
+    rec = Recorder()
+    stage = InferenceStage(rec.run, never_over(), batch=1)
+    stage.submit("a", rec.request("a", 1))  # routine: refreshing a parked car's track
+    stage.submit("b", rec.request("b", 2))
+    stage.submit("c", rec.request("c", 3, urgent=True))  # motion in a watched zone
+    stage.submit("d", rec.request("d", 4, urgent=True))
+    # a routine newer frame keeps the urgency of the motion frame it replaces
+    assert stage.submit("d", rec.request("d", 5)) is True
+    assert stage.oldest_wait(urgent_only=True) <= stage.oldest_wait()
+    stage.start()
+    try:
+        wait_for(lambda: len(rec.answers) == 4, 10, "four answers")
+    finally:
+        stage.stop()
+    assert rec.answers == [("c", 3), ("d", 5), ("a", 1), ("b", 2)]
+    view = stage.view(time.monotonic())
+    assert view["urgent_wait_p95_s"] is not None
+    assert stage.oldest_wait() == 0.0
 
 
 def test_waiting_cameras_share_one_detector_call() -> None:

@@ -5,6 +5,10 @@ only the newest frame that is due. Packets before the batch's last keyframe are 
 (a newer picture makes them stale: the latest frame wins). When the rate is at or below one
 frame per GOP only keyframes are decoded; otherwise the decoder runs from each keyframe only as
 far into the GOP as the last frame due before the next keyframe, and skips the rest.
+Decoding into a GOP is most of the cost of a frame between keyframes (a check 1 s after the
+keyframe needs ~25 decodes, the keyframe one), so when the machine cannot afford it the caller
+lowers `full_share`: only that share of GOPs is decoded past its keyframe, spread evenly over
+time, and the others are checked at their keyframe alone.
 The loop filter is skipped: a third of H.264 decode time, invisible to motion and detection.
 """
 
@@ -48,6 +52,9 @@ class FrameSampler:
         self.skipped = 0  # packets never decoded (not needed for the rate, or stale)
         self.replaced = 0  # due frames replaced by a newer one in the same batch
         self.errors = 0
+        self.full_share = 1.0  # of GOPs decoded past their keyframe (set by the caller)
+        self.lean_gops = 0  # GOPs checked at their keyframe only, for want of CPU
+        self._credit = 0.0
         self._codec: Any = None
         self._key: tuple[int, StreamInfo | None] | None = None
         self._next_due = -1e18
@@ -117,7 +124,7 @@ class FrameSampler:
                 gop = t - self._last_key_time
                 self.gop_s = gop if self.gop_s is None else 0.7 * self.gop_s + 0.3 * gop
             self._last_key_time = t
-            self._decoding = True
+            self._decoding = self._afford_gop()
         elif not self._decoding or self.keyframe_only:
             self.skipped += 1
             return None
@@ -134,6 +141,17 @@ class FrameSampler:
         if not due:
             return None
         return SampledFrame(picture, packet.wallclock, t, packet.epoch)
+
+    def _afford_gop(self) -> bool:
+        """Whether this GOP is decoded past its keyframe: a `full_share` of GOPs, evenly."""
+        if self.keyframe_only:
+            return False
+        self._credit = min(1.0, self._credit + self.full_share)
+        if self._credit >= 1.0 - 1e-9:
+            self._credit -= 1.0
+            return True
+        self.lean_gops += 1
+        return False
 
     def _next_due_after_next_key(self) -> bool:
         if self.gop_s is None or self._last_key_time is None:

@@ -1,12 +1,14 @@
 """The shared inference stage: object detection for every camera on a few dedicated threads.
 
 Each camera holds at most one waiting request, and a newer frame replaces the waiting one (the
-latest frame wins) while keeping the camera's place in line. Cameras are served in the order
-they started waiting, up to `batch` of them per detector call, so when detection cannot keep
-up every camera waits about as long as the others and the achieved rate drops evenly; nothing
-piles up. Before each call the stage checks the process's CPU budget and pauses while it is
-spent; and while the motion checks fall behind their rate (`behind`) it yields to them, keeping
-only a minimum share of the time for itself.
+latest frame wins) while keeping the camera's place in line. Urgent requests (motion in a zone
+an object rule watches) go before routine ones (refreshing the tracks of still objects, the
+idle look); within each kind cameras are served in the order they started waiting, up to
+`batch` of them per detector call, so when detection cannot keep up every camera waits about
+as long as the others and the achieved rate drops evenly; nothing piles up. Before each call
+the stage checks the process's CPU budget and pauses while it is spent; and while the motion
+checks fall behind their rate (`behind`) it yields to them, keeping only a minimum share of the
+time for itself.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from detectors import Detection, Frame
 from vgateway.analytics.budget import CpuBudget
@@ -30,6 +32,7 @@ class DetectRequest:
     frame: Frame
     detectors: tuple[str, ...]
     done: Callable[[dict[str, list[Detection]]], object]  # called on the stage's thread
+    urgent: bool = False  # motion in a watched zone: served before routine refreshes
 
 
 @dataclass
@@ -72,14 +75,17 @@ class InferenceStage:
         self.busy_s = 0.0
         self.throttled_s = 0.0  # time spent waiting for the CPU budget
         self.yielded_s = 0.0  # time left to late motion checks
-        self.waits: deque[tuple[float, float]] = deque(maxlen=2000)  # (served at, waited s)
+        # (served at, waited s, urgent)
+        self.waits: deque[tuple[float, float, bool]] = deque(maxlen=2000)
 
     def submit(self, key: str, request: DetectRequest) -> bool:
         """Queue `request` for camera `key`; True when it replaced one still waiting."""
         with self._ready:
             slot = self._slots.get(key)
             if slot is not None:
-                slot.request = request
+                # the newer frame inherits the urgency of the one it replaces
+                urgent = request.urgent or slot.request.urgent
+                slot.request = replace(request, urgent=True) if urgent else request
                 self.replaced += 1
                 return True
             self._slots[key] = _Slot(request, time.monotonic())
@@ -89,6 +95,13 @@ class InferenceStage:
     def pending(self) -> int:
         with self._ready:
             return len(self._slots)
+
+    def oldest_wait(self, *, urgent_only: bool = False) -> float:
+        """Seconds the longest-waiting camera has been waiting for the detector (0 if none)."""
+        now = time.monotonic()
+        with self._ready:
+            slots = [s for s in self._slots.values() if s.request.urgent or not urgent_only]
+        return max((now - slot.since for slot in slots), default=0.0)
 
     def start(self) -> None:
         self._stop.clear()
@@ -129,7 +142,10 @@ class InferenceStage:
             return []
         taken: list[tuple[str, _Slot]] = []
         with self._ready:
-            for key, slot in list(self._slots.items()):
+            waiting = list(self._slots.items())
+            ordered = [w for w in waiting if w[1].request.urgent]
+            ordered += [w for w in waiting if not w[1].request.urgent]
+            for key, slot in ordered:
                 if key in self._running:  # one camera's frames stay in order
                     continue
                 if taken and slot.request.detectors != taken[0][1].request.detectors:
@@ -170,7 +186,7 @@ class InferenceStage:
         with self._ready:
             for key, slot in taken:
                 self._running.discard(key)
-                self.waits.append((ended, started - slot.since))
+                self.waits.append((ended, started - slot.since, slot.request.urgent))
             self.served += len(taken)
             self.calls += 1
             self.busy_s += ended - started
@@ -180,8 +196,10 @@ class InferenceStage:
     def view(self, now: float, window_s: float = 60.0) -> dict[str, object]:
         """Totals, and the wait for detection over the last `window_s` (monotonic `now`)."""
         with self._ready:
-            waits = sorted(w for at, w in self.waits if now - at <= window_s)
+            recent = [(w, urgent) for at, w, urgent in self.waits if now - at <= window_s]
             pending = len(self._slots)
+        waits = sorted(w for w, _ in recent)
+        urgent_waits = sorted(w for w, urgent in recent if urgent)
         return {
             "served": self.served,
             "calls": self.calls,
@@ -195,4 +213,7 @@ class InferenceStage:
             "cpu_used_cores": self.budget.usage(),
             "wait_p50_s": round(waits[len(waits) // 2], 3) if waits else None,
             "wait_p95_s": round(waits[int(len(waits) * 0.95)], 3) if waits else None,
+            "urgent_wait_p95_s": (
+                round(urgent_waits[int(len(urgent_waits) * 0.95)], 3) if urgent_waits else None
+            ),
         }

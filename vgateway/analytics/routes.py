@@ -74,6 +74,8 @@ class AnalyticsCollector(Collector):
                 ("detect_requests", "frames sent to the detector"),
                 ("detect_replaced", "detector requests replaced by a newer frame"),
                 ("inferences", "object detector runs"),
+                ("gated_detected", "frames with motion in a watched zone the detector answered"),
+                ("lean_gops", "GOPs checked at their keyframe only, for want of CPU"),
                 ("events", "events started"),
                 ("decode_errors", "packets the decoder rejected"),
             )
@@ -120,6 +122,12 @@ class AnalyticsCollector(Collector):
             "vgateway_analytics_cpu_budget_cores",
             "process CPU past which detection waits",
             value=float(str(stage["cpu_budget_cores"])),
+        )
+        yield GaugeMetricFamily(
+            "vgateway_analytics_decode_share",
+            "share of GOPs decoded past their keyframe (below 1: checks between keyframes are"
+            " cut for want of CPU)",
+            value=float(str(summary["decode_share"])),
         )
         longest = summary["pass_s_max"]
         if longest is not None:

@@ -15,6 +15,7 @@ import cv2
 from detectors import run_batch
 from vgateway.analytics.budget import CpuBudget
 from vgateway.analytics.detectors_pool import DetectorPool
+from vgateway.analytics.governor import DecodeGovernor
 from vgateway.analytics.inference import InferenceStage
 from vgateway.analytics.pipeline import CameraPipeline
 from vgateway.analytics.rules import RulesFile
@@ -26,6 +27,7 @@ from vgateway.hub import Hub
 
 log = logging.getLogger(__name__)
 QUEUE_SECONDS = 4.0  # packets a camera may hold in its hub queue before skipping to a keyframe
+DETECT_WITHIN_S = 1.0  # a gated frame should reach the detector within this
 
 
 class AnalyticsService:
@@ -56,10 +58,28 @@ class AnalyticsService:
             lambda name, frames: run_batch(self.detectors.get(name), frames),
             CpuBudget(cpu_budget_cores),
             threads=inference_threads,
-            behind=lambda: self._scheduler.behind(self._pass_limit_s),
+            behind=self._motion_late,
+        )
+        self.governor = DecodeGovernor(
+            {
+                "motion_late": self._motion_late,
+                "detect_late": lambda: (
+                    self.inference.oldest_wait(urgent_only=True) > DETECT_WITHIN_S
+                ),
+                "cpu_budget": self.inference.budget.over,
+            }
         )
         self._workers: list[CameraWorker] = []
         self._tz = ZoneInfo(rules.timezone)
+
+    def _motion_late(self) -> bool:
+        """Whether the passes over the cameras are slower than the checks due need. A GOP
+        checked at its keyframe only has one check due per GOP (about 2 s on camera
+        defaults), so the less the governor lets the samplers decode, the longer a pass may
+        take without losing a check: up to twice the limit when no GOP is decoded past its
+        keyframe."""
+        share = self.governor.share()
+        return self._scheduler.behind(self._pass_limit_s * (2.0 - share))
 
     def start(self) -> None:
         # Many small images on few threads: OpenCV's own thread pool only adds hand-offs.
@@ -78,7 +98,9 @@ class AnalyticsService:
             pipeline = CameraPipeline(
                 camera_id, camera.town, camera_rules, self.detectors, self._tz
             )
-            worker = CameraWorker(camera_id, subscription, pipeline, self._emit, self.inference)
+            worker = CameraWorker(
+                camera_id, subscription, pipeline, self._emit, self.inference, self.governor.share
+            )
             self._workers.append(worker)
             self._scheduler.add(worker)
         self.inference.start()
@@ -120,4 +142,5 @@ class AnalyticsService:
             "pass_s_median": None if median is None else round(median, 3),
             "pass_s_max": None if longest is None else round(longest, 3),
             "inference": self.inference.view(time.monotonic()),
+            **self.governor.view(),
         }

@@ -42,6 +42,7 @@ class CameraStats:
     detect_requests: int = 0
     detect_replaced: int = 0  # requests replaced by a newer frame before the detector ran
     inferences: int = 0  # detector runs (one per detector and frame)
+    gated_detected: int = 0  # gated frames the detector answered
     events: int = 0
     errors: int = 0
     last_error: str | None = None
@@ -51,6 +52,7 @@ class CameraStats:
     gaps: deque[tuple[float, float]] = field(default_factory=lambda: deque(maxlen=600))
     lags: deque[tuple[float, float]] = field(default_factory=lambda: deque(maxlen=600))
     detect_lags: deque[tuple[float, float]] = field(default_factory=lambda: deque(maxlen=600))
+    gated_lags: deque[tuple[float, float]] = field(default_factory=lambda: deque(maxlen=600))
 
 
 class CameraWorker:
@@ -61,6 +63,7 @@ class CameraWorker:
         pipeline: CameraPipeline,
         emit: Callable[[EventMessage], object],
         inference: InferenceStage,
+        decode_share: Callable[[], float] = lambda: 1.0,
     ) -> None:
         self.camera_id = camera_id
         self.subscription = subscription
@@ -70,6 +73,7 @@ class CameraWorker:
         self.closed = False
         self._emit = emit
         self._inference = inference
+        self._decode_share = decode_share
         self._lock = threading.Lock()
         self._applying = False  # the inference stage holds this camera (e.g. reading a plate)
         self._counts = threading.Lock()  # events and errors are counted from two threads
@@ -94,6 +98,7 @@ class CameraWorker:
         return packets
 
     def step(self) -> None:
+        self.sampler.full_share = self._decode_share()
         sampled = self.sampler.latest(self._drain())
         if sampled is None:
             return
@@ -120,10 +125,13 @@ class CameraWorker:
         self._send(seen.messages)
         if seen.detectors:
             stats.detect_requests += 1
-            request = DetectRequest(image, seen.detectors, partial(self._apply, image, t))
+            done = partial(self._apply, image, t, seen.gated)
+            request = DetectRequest(image, seen.detectors, done, urgent=seen.gated)
             stats.detect_replaced += self._inference.submit(self.camera_id, request)
 
-    def _apply(self, image: Frame, t: float, detections: dict[str, list[Detection]]) -> None:
+    def _apply(
+        self, image: Frame, t: float, gated: bool, detections: dict[str, list[Detection]]
+    ) -> None:
         """Runs on the inference stage, with the detectors' results for this camera's frame."""
         try:
             with self._lock:
@@ -138,6 +146,9 @@ class CameraWorker:
         self.stats.inferences += len(detections)
         self.stats.detect_times.append(now)
         self.stats.detect_lags.append((now, now - t))
+        if gated:
+            self.stats.gated_detected += 1
+            self.stats.gated_lags.append((now, now - t))
         self._send(messages)
 
     def _send(self, messages: list[EventMessage]) -> None:
@@ -173,6 +184,7 @@ class CameraWorker:
             "decoded": sampler.decoded,
             "skipped_packets": sampler.skipped,
             "keyframe_only": sampler.keyframe_only,
+            "lean_gops": sampler.lean_gops,
             "gop_s": None if sampler.gop_s is None else round(sampler.gop_s, 3),
             "decode_errors": sampler.errors,
             "motion_frames": stats.motion_frames,
@@ -180,6 +192,7 @@ class CameraWorker:
             "detect_requests": stats.detect_requests,
             "detect_replaced": stats.detect_replaced,
             "inferences": stats.inferences,
+            "gated_detected": stats.gated_detected,
             "events": stats.events,
             "max_gap_s": round(max(gaps), 3) if gaps else None,
             "lag_p95_s": round(lags[int(len(lags) * 0.95)], 3) if lags else None,
