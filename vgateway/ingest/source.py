@@ -6,6 +6,7 @@ Blocking code, run on an ingest thread. PyAV releases the GIL while it waits on 
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -47,12 +48,23 @@ def _av_options(opts: SourceOptions) -> dict[str, str]:
     }
 
 
+# An RTSP/HTTP 401 in FFmpeg's reason text; the URL is left out of the match, so a port or
+# path that happens to contain "401" (rtsp://host:40193/...) is not taken for one.
+_UNAUTHORIZED = re.compile(r"\b401\b|unauthori[sz]ed", re.IGNORECASE)
+
+
+def _reason(exc: BaseException) -> str:
+    """The error's reason without the URL that PyAV appends as its filename."""
+    strerror = getattr(exc, "strerror", None)
+    return strerror if isinstance(strerror, str) else str(exc)
+
+
 def classify(exc: BaseException) -> IngestError:
     """Map PyAV/OS errors to a health state with an operator-readable message."""
     if isinstance(exc, IngestError):
         return exc
     text = str(exc)
-    if isinstance(exc, av.error.HTTPUnauthorizedError) or "401" in text:
+    if isinstance(exc, av.error.HTTPUnauthorizedError) or _UNAUTHORIZED.search(_reason(exc)):
         return IngestError("auth_failed", f"camera rejected the credentials: {text}")
     if isinstance(exc, av.error.ConnectionRefusedError):
         return IngestError("offline", f"connection refused: {text}")
