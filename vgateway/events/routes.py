@@ -13,7 +13,7 @@ from fastapi.responses import StreamingResponse
 
 from vgateway.errors import BadRequest, NotFound
 from vgateway.events.access import current_user_name, visible_cameras
-from vgateway.events.model import Event, EventState, Priority
+from vgateway.events.model import Event, EventMessage, EventState, Priority
 from vgateway.events.service import EventService
 from vgateway.events.store import EventQuery
 
@@ -86,23 +86,30 @@ async def stream(request: Request, service: Service, visible: Visible) -> Stream
     queue = service.live.subscribe()
 
     async def frames() -> AsyncIterator[str]:
+        # One pending get() that outlives each 1 s wait: on Python 3.11, wait_for() on
+        # queue.get() can drop a message that arrives just as its timeout fires.
+        getter: asyncio.Future[EventMessage] | None = None
         try:
             yield "retry: 3000\n\n"
             last = time.monotonic()
             while not await request.is_disconnected():
-                try:
-                    message = await asyncio.wait_for(queue.get(), timeout=1.0)
-                except TimeoutError:
+                if getter is None:
+                    getter = asyncio.ensure_future(queue.get())
+                done, _ = await asyncio.wait((getter,), timeout=1.0)
+                if not done:
                     if time.monotonic() - last >= KEEPALIVE_S:
                         last = time.monotonic()
                         yield ": keepalive\n\n"
                     continue
+                message, getter = getter.result(), None
                 if visible is not None and message.event.camera_id not in visible:
                     continue
                 last = time.monotonic()
                 head = f"event: {message.kind}\nid: {message.event.id}\n"
                 yield f"{head}data: {message.sse_data()}\n\n"
         finally:
+            if getter is not None:
+                getter.cancel()
             service.live.unsubscribe(queue)
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
