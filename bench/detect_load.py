@@ -143,6 +143,7 @@ def window_figures(
         "detect_replaced",
         "inferences",
         "gated_detected",
+        "refreshes",
         "dropped_frames",
         "hub_dropped_packets",
         "errors",
@@ -175,6 +176,7 @@ def window_figures(
         "hub_dropped_packets": totals["hub_dropped_packets"],
         "gated_frames_per_s": per_s["gated_frames"],
         "detect_requests_per_s": per_s["detect_requests"],
+        "track_refreshes_per_s": per_s["refreshes"],
         "inferences_per_s": per_s["inferences"],
         "detect_replaced_per_s": per_s["detect_replaced"],
         "detect_lag_s_p50_p95": (_q(detect_lags, 0.5), _q(detect_lags, 0.95)),
@@ -184,6 +186,29 @@ def window_figures(
         "errors_analysis_decode": (totals["errors"], totals["decode_errors"]),
         "last_errors": sorted({str(w.stats.last_error) for w in workers if w.stats.last_error})[:3],
     }
+
+
+def slowest(
+    workers: list[CameraWorker], before: dict[str, dict[str, Any]], elapsed: float, app: Any
+) -> list[str]:
+    """The three cameras checked least in the window, with their ingest state: a camera that
+    starves shows whether the analytics passed it over or its stream stopped."""
+    ingest = app.state.services.ingest
+    rows = []
+    for worker in workers:
+        view = worker.view(time.time())
+        rate = (view["analysed"] - before[worker.camera_id]["analysed"]) / elapsed
+        rows.append((rate, worker.camera_id, view))
+    rows.sort(key=lambda row: row[0])
+    lines = []
+    for rate, camera, view in rows[:3]:
+        health = ingest.health[ingest.primary_key(camera)].view()
+        lines.append(
+            f"{camera} {rate:.2f} fps, ingest {health.state.value} "
+            f"({health.reconnects} reconnects, last error {health.last_error}), "
+            f"hub drops {view['hub_dropped_packets']}, analytics error {view['last_error']}"
+        )
+    return lines
 
 
 def run(
@@ -235,6 +260,7 @@ def run(
             threads1, sim1 = thread_times(), sum(cpu_seconds(p) for p in sim_pids)
             elapsed = wall1 - wall0
             figures = window_figures(workers, before, start, elapsed)
+            figures["slowest_cameras"] = slowest(workers, before, elapsed, app)
             stage = service.inference.view(time.monotonic(), window_s=seconds)
             summary = service.summary()
             latency = events.latency(since=start)

@@ -31,6 +31,10 @@ MOTION_WIDTH = 160
 # A covered or turned camera is an alarm after seconds, not at the next frame: checking every
 # 2 s halves the cost at 1 fps; the frames between reuse the last verdict.
 TAMPER_INTERVAL_S = 2.0
+# Track refreshes (the detector on a frame without motion in a watched zone, to keep tracks of
+# still objects alive) may be stretched this far when the machine is short: tracks are dropped
+# after 8 s unseen, so 2 s x 2 still refreshes each one twice before that.
+MAX_REFRESH_STRETCH = 2.0
 
 Detections = Mapping[str, Sequence[Detection]]
 
@@ -80,7 +84,9 @@ class CameraPipeline:
         self._had_objects = False
 
     # -- every frame ---------------------------------------------------------------------------
-    def observe(self, frame: Frame, t: float) -> Observation:
+    def observe(self, frame: Frame, t: float, *, refresh_stretch: float = 1.0) -> Observation:
+        """`refresh_stretch` (1 to MAX_REFRESH_STRETCH) lengthens the interval between track
+        refreshes while the machine is short; frames with motion in a zone are never delayed."""
         if self._shape != frame.shape:
             self._parts = assemble(self.rules, frame.shape[1], frame.shape[0])
             self._shape = frame.shape
@@ -109,10 +115,11 @@ class CameraPipeline:
         conditions = [c for e in parts.scene_evaluators for c in e.evaluate(scene)]
         messages = self._scene_events.observe(conditions, t, self._renderer(frame))
         gated = parts.gate(motion.boxes)
-        due = self._detection_due(t, gated)
+        stretch = min(max(refresh_stretch, 1.0), MAX_REFRESH_STRETCH)
+        due = self._detection_due(t, gated, self._refresh_s * stretch)
         return Observation(messages, bool(motion.boxes), gated, tuple(parts.books) if due else ())
 
-    def _detection_due(self, t: float, gate: bool) -> bool:
+    def _detection_due(self, t: float, gate: bool, refresh_s: float) -> bool:
         books = self._parts.books
         if not books:
             return False
@@ -121,7 +128,7 @@ class CameraPipeline:
         since = t - self._last_detect
         due = (
             gate
-            or (tracking and since >= self._refresh_s - slack)
+            or (tracking and since >= refresh_s - slack)
             or since >= self._idle_detect_s - slack
         )
         if due:

@@ -43,6 +43,7 @@ class CameraStats:
     detect_replaced: int = 0  # requests replaced by a newer frame before the detector ran
     inferences: int = 0  # detector runs (one per detector and frame)
     gated_detected: int = 0  # gated frames the detector answered
+    refreshes: int = 0  # requests without motion in a zone: keeping tracks of still objects
     events: int = 0
     errors: int = 0
     last_error: str | None = None
@@ -98,7 +99,8 @@ class CameraWorker:
         return packets
 
     def step(self) -> None:
-        self.sampler.full_share = self._decode_share()
+        share = self._decode_share()
+        self.sampler.full_share = share
         sampled = self.sampler.latest(self._drain())
         if sampled is None:
             return
@@ -107,7 +109,8 @@ class CameraWorker:
         try:
             image = sampled.image()
             with self._lock:
-                seen = self.pipeline.observe(image, t)
+                # the governor's cut also spaces out track refreshes (up to 2x at half share)
+                seen = self.pipeline.observe(image, t, refresh_stretch=1.0 / max(share, 0.01))
         except Exception as exc:
             self._failed(exc)
             return
@@ -116,6 +119,7 @@ class CameraWorker:
         stats.analysed += 1
         stats.motion_frames += seen.motion
         stats.gated_frames += seen.gated
+        stats.refreshes += bool(seen.detectors) and not seen.gated
         stats.times.append(now)
         stats.lags.append((now, now - t))
         # Gaps in stream time: what the camera saw, not when its packets happened to arrive.
@@ -193,6 +197,7 @@ class CameraWorker:
             "detect_replaced": stats.detect_replaced,
             "inferences": stats.inferences,
             "gated_detected": stats.gated_detected,
+            "refreshes": stats.refreshes,
             "events": stats.events,
             "max_gap_s": round(max(gaps), 3) if gaps else None,
             "lag_p95_s": round(lags[int(len(lags) * 0.95)], 3) if lags else None,
