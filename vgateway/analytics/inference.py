@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 
 from detectors import Detection, Frame
 from vgateway.analytics.budget import CpuBudget
+from vgateway.analytics.niceness import lower_this_thread
 
 log = logging.getLogger(__name__)
 RunBatch = Callable[[str, Sequence[Frame]], list[list[Detection]]]  # detector name, frames
@@ -52,7 +53,9 @@ class InferenceStage:
         pause_s: float = 0.02,
         behind: Callable[[], bool] | None = None,
         min_share: float = 0.05,
+        nice: int = 0,
     ) -> None:
+        self._nice = nice
         self.budget = budget or CpuBudget()
         self._run_batch = run
         self._threads_wanted = threads
@@ -161,6 +164,7 @@ class InferenceStage:
         return any(key not in self._running for key in self._slots)
 
     def _loop(self) -> None:
+        lower_this_thread(self._nice)
         while not self._stop.is_set():
             taken = self._take()
             if taken:

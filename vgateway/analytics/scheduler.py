@@ -15,6 +15,8 @@ import time
 from collections import deque
 from typing import Protocol
 
+from vgateway.analytics.niceness import lower_this_thread
+
 log = logging.getLogger(__name__)
 
 
@@ -27,8 +29,9 @@ class Steppable(Protocol):
 
 
 class FairScheduler:
-    def __init__(self, threads: int = 2, *, min_pass_s: float = 0.1) -> None:
+    def __init__(self, threads: int = 2, *, min_pass_s: float = 0.1, nice: int = 0) -> None:
         self._threads_wanted = threads
+        self._nice = nice
         self._min_pass_s = min_pass_s
         self._workers: list[Steppable] = []
         self._busy: set[str] = set()
@@ -79,6 +82,7 @@ class FairScheduler:
                 self._cursor, self._pass_started = 0, now
 
     def _run(self) -> None:
+        lower_this_thread(self._nice)
         while not self._stop.is_set():
             worker, wait = self._next()
             if worker is None:

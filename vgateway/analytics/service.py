@@ -17,6 +17,7 @@ from vgateway.analytics.budget import CpuBudget
 from vgateway.analytics.detectors_pool import DetectorPool
 from vgateway.analytics.governor import DecodeGovernor
 from vgateway.analytics.inference import InferenceStage
+from vgateway.analytics.niceness import ANALYTICS_NICE
 from vgateway.analytics.pipeline import CameraPipeline
 from vgateway.analytics.rules import RulesFile
 from vgateway.analytics.scheduler import FairScheduler
@@ -49,7 +50,7 @@ class AnalyticsService:
         self.rules = rules
         self._emit = emit
         self.detectors = detectors or DetectorPool(rules, base_dir)
-        self._scheduler = FairScheduler(threads)
+        self._scheduler = FairScheduler(threads, nice=ANALYTICS_NICE)
         fastest = max((c.fps for c in rules.cameras.values() if c.enabled), default=1.0)
         # Motion checks first: a pass slower than the fastest camera's frame interval means
         # frames are checked late, and detection then yields to them.
@@ -59,6 +60,7 @@ class AnalyticsService:
             CpuBudget(cpu_budget_cores),
             threads=inference_threads,
             behind=self._motion_late,
+            nice=ANALYTICS_NICE,
         )
         self.governor = DecodeGovernor(
             {
