@@ -50,6 +50,7 @@ run: setup
 
 lint: setup
 	$(VENV)/bin/ruff check vgateway detectors tests bench
+	$(VENV)/bin/ruff format --check vgateway detectors tests bench
 
 typecheck: setup
 	$(VENV)/bin/mypy

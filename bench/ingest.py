@@ -33,8 +33,6 @@ from vgateway.simulator.client import SimulatorProcess
 REPO = Path(__file__).resolve().parents[1]
 
 
-
-
 def write_config(sim: SimulatorProcess, cams: list[str], workdir: Path, port: int) -> Path:
     cameras = [
         {

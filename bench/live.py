@@ -87,8 +87,6 @@ CLOCK_READER_JS = """() => {
 }"""
 
 
-
-
 def start_clock_camera() -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
         ["/usr/bin/python3", str(BENCH / "clock_camera.py")],

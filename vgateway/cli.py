@@ -186,7 +186,6 @@ def verify(
     typer.echo(f"VERIFIED: {clip.name} matches its signed manifest")
 
 
-
 def _add_access_commands() -> None:
     """`vgateway users|tokens|shares|audit` (typer sub-apps of the auth feature)."""
     from vgateway.audit.cli import audit_app
@@ -199,6 +198,8 @@ def _add_access_commands() -> None:
 
 
 _add_access_commands()
+
+
 def main() -> None:
     try:
         app()

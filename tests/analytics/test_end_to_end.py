@@ -57,20 +57,33 @@ def test_parked_car_on_a_simulated_camera(
     simulator: SimulatorProcess, shared_dir: Path, tmp_path: Path
 ) -> None:
     config = network_for(
-        {cam: {"main": simulator.url(cam, "main"), "sub": simulator.url(cam, "sub")}
-         for cam in ("cam001", "cam002")},
+        {
+            cam: {"main": simulator.url(cam, "main"), "sub": simulator.url(cam, "sub")}
+            for cam in ("cam001", "cam002")
+        },
         tmp_path,
     )
     rules = {
-        "detectors": {"default": {"type": "yolox",
-                                  "model": str(shared_dir / "models/yolox_nano.onnx")}},
-        "cameras": {"cam001": {
-            "fps": 1,
-            "zones": {"curb": [[250, 130], [255, 100], [320, 100], [440, 145], [440, 170],
-                               [350, 170]]},
-            "rules": [{"id": "parked", "type": "stopped_vehicle", "zone": "curb",
-                       "duration_s": 3, "priority": "high"}],
-        }},
+        "detectors": {
+            "default": {"type": "yolox", "model": str(shared_dir / "models/yolox_nano.onnx")}
+        },
+        "cameras": {
+            "cam001": {
+                "fps": 1,
+                "zones": {
+                    "curb": [[250, 130], [255, 100], [320, 100], [440, 145], [440, 170], [350, 170]]
+                },
+                "rules": [
+                    {
+                        "id": "parked",
+                        "type": "stopped_vehicle",
+                        "zone": "curb",
+                        "duration_s": 3,
+                        "priority": "high",
+                    }
+                ],
+            }
+        },
     }
     (tmp_path / "camera_configs").mkdir()
     (tmp_path / "camera_configs" / "rules.yaml").write_text(

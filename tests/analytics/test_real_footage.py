@@ -28,12 +28,17 @@ def at(hour: int) -> float:
 
 
 def test_parked_cars_are_stopped_vehicles_once_each(shared_dir: Path, pool: DetectorPool) -> None:
-    rules = CameraRules.model_validate({
-        "fps": 1,
-        "zones": {"curb": [[250, 130], [255, 100], [320, 100], [440, 145], [440, 170],
-                           [350, 170]]},
-        "rules": [{"id": "stopped", "type": "stopped_vehicle", "zone": "curb", "duration_s": 8}],
-    })
+    rules = CameraRules.model_validate(
+        {
+            "fps": 1,
+            "zones": {
+                "curb": [[250, 130], [255, 100], [320, 100], [440, 145], [440, 170], [350, 170]]
+            },
+            "rules": [
+                {"id": "stopped", "type": "stopped_vehicle", "zone": "curb", "duration_s": 8}
+            ],
+        }
+    )
     clip = shared_dir / "media/videos/residential_street_cam_640x352.mp4"
     events, messages = run_clip(clip, rules, pool, t0=at(14), loops=2)
     assert 2 <= len(events) <= 3  # three parked cars; the half-hidden one is a weak detection
@@ -45,12 +50,15 @@ def test_parked_cars_are_stopped_vehicles_once_each(shared_dir: Path, pool: Dete
 
 
 def test_pedestrians_entering_a_zone(shared_dir: Path, pool: DetectorPool) -> None:
-    rules = CameraRules.model_validate({
-        "fps": 5,
-        "zones": {"walkway": [[0, 95], [626, 95], [626, 360], [0, 360]]},
-        "rules": [{"id": "person", "type": "person_in_zone", "zone": "walkway",
-                   "duration_s": 2}],
-    })
+    rules = CameraRules.model_validate(
+        {
+            "fps": 5,
+            "zones": {"walkway": [[0, 95], [626, 95], [626, 360], [0, 360]]},
+            "rules": [
+                {"id": "person", "type": "person_in_zone", "zone": "walkway", "duration_s": 2}
+            ],
+        }
+    )
     clip = shared_dir / "media/videos/pedestrian_walkway_cam_626x360.mp4"
     events, _ = run_clip(clip, rules, pool, t0=at(14))
     assert len(events) >= 3 and all(e.label == "person" for e in events)
@@ -61,9 +69,16 @@ def test_lorries_in_a_rush_hour_ban(shared_dir: Path, pool: DetectorPool) -> Non
     spec = {
         "fps": 30,
         "zones": {"road": [[0, 430], [280, 300], [620, 260], [600, 720], [0, 720]]},
-        "rules": [{"id": "ban", "type": "designated_vehicle", "zone": "road",
-                   "classes": ["truck", "bus"], "windows": ["07:00-09:00"],
-                   "priority": "high"}],
+        "rules": [
+            {
+                "id": "ban",
+                "type": "designated_vehicle",
+                "zone": "road",
+                "classes": ["truck", "bus"],
+                "windows": ["07:00-09:00"],
+                "priority": "high",
+            }
+        ],
     }
     rules = CameraRules.model_validate(spec)
     clip = shared_dir / "media/videos/motorway_lorries_720p_20f.mp4"
@@ -75,12 +90,20 @@ def test_lorries_in_a_rush_hour_ban(shared_dir: Path, pool: DetectorPool) -> Non
 
 
 def test_wrong_way_on_the_reversed_motorway(shared_dir: Path, pool: DetectorPool) -> None:
-    rules = CameraRules.model_validate({
-        "fps": 10,
-        "lines": {"stop": [[100, 330], [860, 330]]},
-        "rules": [{"id": "wrong", "type": "wrong_way", "line": "stop",
-                   "allowed_direction": [[480, 200], [480, 500]]}],
-    })
+    rules = CameraRules.model_validate(
+        {
+            "fps": 10,
+            "lines": {"stop": [[100, 330], [860, 330]]},
+            "rules": [
+                {
+                    "id": "wrong",
+                    "type": "wrong_way",
+                    "line": "stop",
+                    "allowed_direction": [[480, 200], [480, 500]],
+                }
+            ],
+        }
+    )
     clip = shared_dir / "media/videos/highway_overpass_960x540.mp4"
     forward, _ = run_clip(clip, rules, pool, t0=at(14))
     backward, _ = run_clip(clip, rules, pool, t0=at(14), reverse=True)

@@ -64,9 +64,15 @@ def test_debris_lying_on_the_road() -> None:
 def test_streetlight_out_at_night_only() -> None:
     spec = {
         "fps": 1,
-        "rules": [{"id": "lamps", "type": "streetlight_out", "duration_s": 30,
-                   "regions": {"lamp": [[500, 20], [540, 20], [540, 60], [500, 60]]},
-                   "learn_frames": 3}],
+        "rules": [
+            {
+                "id": "lamps",
+                "type": "streetlight_out",
+                "duration_s": 30,
+                "regions": {"lamp": [[500, 20], [540, 20], [540, 60], [500, 60]]},
+                "learn_frames": 3,
+            }
+        ],
     }
     night = dt.datetime(2025, 6, 2, 22, tzinfo=TZ).timestamp()
     pipe = pipeline(spec, night)
@@ -102,18 +108,33 @@ def test_plate_watch_on_a_real_plate_photo(shared_dir: Path) -> None:
     photo = "s01_hyperlpr_dataset_0.jpg"
     image = np.ascontiguousarray(cv2.imread(str(plates / photo)))
     listed = labels[photo].replace("0", "D")  # the list has an OCR-confusable variant
-    rule = PlateWatchRule.model_validate({
-        "id": "watch", "type": "plate_watch",
-        "lists": [{"name": "布控", "category": "布控", "priority": "critical",
-                   "plates": ["京A12345", listed]}],
-    })
+    rule = PlateWatchRule.model_validate(
+        {
+            "id": "watch",
+            "type": "plate_watch",
+            "lists": [
+                {
+                    "name": "布控",
+                    "category": "布控",
+                    "priority": "critical",
+                    "plates": ["京A12345", listed],
+                }
+            ],
+        }
+    )
     watch = PlateWatch(rule, {})
     pool = DetectorPool(RulesFile(), REPO)
     height, width = image.shape[:2]
     car = Track(1, (0.0, 0.0, float(width - 1), float(height - 1)), 0.9, 0.0, 0.0, 0.0, (0, 0))
     car.labels["car"] += 1
-    scene = Scene(t=1.0, minute_of_day=600, frame=image, tracks={"default": [car]},
-                  seen={"default": {1}}, read_plate=pool.read_plate)
+    scene = Scene(
+        t=1.0,
+        minute_of_day=600,
+        frame=image,
+        tracks={"default": [car]},
+        seen={"default": {1}},
+        read_plate=pool.read_plate,
+    )
     found = watch.evaluate(scene)
     assert len(found) == 1, "the plate was not read or not matched"
     assert found[0].plate == labels[photo] and found[0].priority == "critical"

@@ -14,8 +14,12 @@ def render(_boxes: object) -> bytes:
 
 def parked(track: int, score: float = 0.6, box=(100.0, 100.0, 160.0, 140.0)) -> Condition:
     return Condition(
-        RULE, f"track:{track}", "curb", score,
-        (EventBox(label="car", score=score, box=box, track_id=track),), track_id=track,
+        RULE,
+        f"track:{track}",
+        "curb",
+        score,
+        (EventBox(label="car", score=score, box=box, track_id=track),),
+        track_id=track,
         label="car",
     )
 

@@ -16,8 +16,16 @@ pytestmark = pytest.mark.redis
 
 def message(n: int) -> EventMessage:
     event = Event(
-        id=f"e{n}", state="active", rule_id="r", rule_type="tamper", rule_name="遮挡",
-        priority="high", camera_id="cam001", town="chengguan", started_at=1.0, updated_at=1.0,
+        id=f"e{n}",
+        state="active",
+        rule_id="r",
+        rule_type="tamper",
+        rule_name="遮挡",
+        priority="high",
+        camera_id="cam001",
+        town="chengguan",
+        started_at=1.0,
+        updated_at=1.0,
         captured_at=1.0,
     )
     return EventMessage("start", event, b"\xff\xd8jpeg")
@@ -86,8 +94,9 @@ async def test_entries_of_a_dead_consumer_are_claimed(redis_url: str, redis_pref
     async def handler(m: EventMessage) -> None:
         got.append(m.event.id)
 
-    bus = RedisStreamBus(redis_url, prefix=redis_prefix, consumer="alive", block_ms=100,
-                         claim_idle_ms=50)
+    bus = RedisStreamBus(
+        redis_url, prefix=redis_prefix, consumer="alive", block_ms=100, claim_idle_ms=50
+    )
     await asyncio.sleep(0.1)
     await bus.start(handler)
     await wait_until(lambda: got == ["e9"])

@@ -11,7 +11,9 @@ from vgateway.ingest.source import classify
 
 def test_port_containing_401_is_not_an_auth_failure() -> None:
     exc = av.error.InvalidDataError(
-        errno.EINVAL, "Invalid data found when processing input", "rtsp://127.0.0.1:40193/cam002/sub"
+        errno.EINVAL,
+        "Invalid data found when processing input",
+        "rtsp://127.0.0.1:40193/cam002/sub",
     )
     assert classify(exc).kind == "offline"
 

@@ -46,8 +46,12 @@ def create_app(config: NetworkConfig, *, base_dir: Path | None = None) -> FastAP
     components: list[Component] = [
         AuthComponent(base),
         RecordingComponent(base),
-        LayoutsComponent(), RelayComponent(), EventsComponent(), AnalyticsComponent(base),
-        TicketsComponent(), CasesComponent(base),
+        LayoutsComponent(),
+        RelayComponent(),
+        EventsComponent(),
+        AnalyticsComponent(base),
+        TicketsComponent(),
+        CasesComponent(base),
     ]
 
     @asynccontextmanager

@@ -142,9 +142,7 @@ class Hub:
     def get(self, camera_id: str, role: str) -> Stream | None:
         return self._streams.get(StreamKey(camera_id, role))
 
-    def subscribe(
-        self, camera_id: str, role: str, name: str, maxlen: int = 250
-    ) -> Subscription:
+    def subscribe(self, camera_id: str, role: str, name: str, maxlen: int = 250) -> Subscription:
         return self.stream(camera_id, role).subscribe(name, maxlen)
 
     def streams(self) -> list[Stream]:
