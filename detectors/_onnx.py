@@ -26,8 +26,26 @@ def model_version(path: Path) -> str:
     return f"{path.name}:{digest.hexdigest()[:12]}"
 
 
-def open_session(path: Path, threads: int) -> Any:
-    """An onnxruntime CPU InferenceSession for `path` using `threads` intra-op threads."""
+def with_free_height(path: Path) -> bytes:
+    """The model at `path` with its input height made free (symbolic), serialised.
+
+    Fully convolutional detectors such as YOLOX run at any height that is a multiple of their
+    largest stride; exports fix it to the training square only by convention."""
+    onnx: Any = importlib.import_module("onnx")
+    try:
+        model = onnx.load(str(path))
+        model.graph.input[0].type.tensor_type.shape.dim[2].dim_param = "height"
+        for output in model.graph.output:  # the anchor count follows the height
+            del output.type.tensor_type.shape.dim[:]
+        del model.graph.value_info[:]  # inferred shapes of the square input
+        return bytes(model.SerializeToString())
+    except Exception as exc:  # onnx raises its own untyped errors
+        raise DetectorError(f"cannot read ONNX model {path}: {exc}") from exc
+
+
+def open_session(path: Path, threads: int, model: bytes | None = None) -> Any:
+    """An onnxruntime CPU InferenceSession for `path` (or the `model` bytes read from it)
+    using `threads` intra-op threads."""
     require_file(path)
     # onnxruntime ships no type information; keep the untyped module behind this one function.
     ort: Any = importlib.import_module("onnxruntime")
@@ -37,7 +55,9 @@ def open_session(path: Path, threads: int) -> Any:
     options.log_severity_level = 3
     try:
         return ort.InferenceSession(
-            str(path), sess_options=options, providers=["CPUExecutionProvider"]
+            str(path) if model is None else model,
+            sess_options=options,
+            providers=["CPUExecutionProvider"],
         )
     except Exception as exc:  # onnxruntime raises its own untyped exception classes
         raise DetectorError(f"cannot load ONNX model {path}: {exc}") from exc

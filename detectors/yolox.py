@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
-from ._onnx import model_version, open_session, require_file
+from ._onnx import model_version, open_session, require_file, with_free_height
 from .base import Detection, DetectorConfigError, DetectorError, Frame, check_frame
 from .coco_names import COCO_CLASSES
 from .registry import Factory
@@ -39,6 +39,12 @@ class YoloxOptions(BaseModel):
         default=None, description="keep only these class names (None: all classes)"
     )
     threads: int = Field(default=1, ge=1, le=64, description="onnxruntime intra-op threads")
+    fit_height: bool = Field(
+        default=True,
+        description="run the model only as high as the letterboxed frame needs (a multiple of "
+        "32): a 16:9 frame takes 416x256 instead of 416x416, about a third less CPU at the same "
+        "scale; off: always the model's square input",
+    )
     pair_wide_frames: bool = Field(
         default=False,
         description="in detect_batch, run two wide frames (16:9 and wider) per inference, one "
@@ -92,15 +98,20 @@ class YoloxDetector:
             raise DetectorConfigError(
                 f"{options.model}: input size must be fixed, got {height}x{width}"
             )
-        self._size = (height, width)
+        self._size: tuple[int, int] = (int(height), int(width))
         self._fixed_batch = batch == 1
         outputs = self._session.get_outputs()[0].shape
         self.class_names = _load_class_names(options.model, int(outputs[-1]) - 5)
-        self._grid, self._stride = _grids(height, width)
-        if self._grid.shape[0] != outputs[1]:
+        self._grids: dict[int, tuple[FloatArray, FloatArray]] = {}
+        if self._grid_for(height)[0].shape[0] != outputs[1]:
             raise DetectorConfigError(
                 f"{options.model}: {outputs[1]} outputs do not match strides {_STRIDES}"
             )
+        # Single frames are cropped to the height they need; pairs fill the square.
+        self._fit = options.fit_height
+        if self._fit:
+            free = with_free_height(options.model)
+            self._session = open_session(options.model, options.threads, model=free)
         self._keep: npt.NDArray[np.bool_] | None = None
         if options.classes is not None:
             unknown = sorted(set(options.classes) - set(self.class_names))
@@ -111,6 +122,21 @@ class YoloxDetector:
             self._keep = np.isin(np.array(self.class_names), options.classes)
         self.version = model_version(options.model)
 
+    def _grid_for(self, height: int) -> tuple[FloatArray, FloatArray]:
+        grid = self._grids.get(height)
+        if grid is None:
+            grid = self._grids[height] = _grids(height, self._size[1])
+        return grid
+
+    def _height_for(self, frame: Frame) -> int:
+        """Input height for `frame`: the square's, or (fitting) what its letterbox needs."""
+        square = self._size[0]
+        if not self._fit:
+            return square
+        needed: int = round(int(frame.shape[0]) * self._ratio(frame, square))
+        step = _STRIDES[-1]
+        return min(square, -(-needed // step) * step)
+
     def _ratio(self, frame: Frame, height: int) -> float:
         return float(min(height / frame.shape[0], self._size[1] / frame.shape[1]))
 
@@ -119,9 +145,10 @@ class YoloxDetector:
         resized = cv2.resize(frame, (new_w, new_h), interpolation=cv2.INTER_LINEAR)
         canvas[top : top + new_h, :new_w] = resized
 
-    def _letterbox(self, frame: Frame) -> tuple[FloatArray, float]:
-        height, width = self._size
-        ratio = self._ratio(frame, height)
+    def _letterbox(self, frame: Frame, height: int) -> tuple[FloatArray, float]:
+        """`frame` scaled as into the square input, on a canvas `height` high."""
+        width = self._size[1]
+        ratio = self._ratio(frame, self._size[0])
         canvas = np.full((height, width, 3), _PAD_VALUE, dtype=np.uint8)
         self._place(canvas, frame, 0, ratio)
         return canvas.transpose(2, 0, 1).astype(np.float32), ratio
@@ -139,10 +166,17 @@ class YoloxDetector:
         self._place(canvas, bottom, half, ratio_bottom)
         return canvas.transpose(2, 0, 1).astype(np.float32), ratio_top, ratio_bottom
 
+    def _height_of(self, raw: FloatArray) -> int:
+        """The input height that gave `raw`: anchors per row of 32 px are fixed by the width."""
+        width = self._size[1]
+        per_band = sum((_STRIDES[-1] // stride) * (width // stride) for stride in _STRIDES)
+        return int(raw.shape[0] // per_band * _STRIDES[-1])
+
     def _candidates(
         self, raw: FloatArray
     ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int64]] | None:
         """Boxes (x, y, w, h in input pixels), scores and classes above the score threshold."""
+        grid, stride = self._grid_for(self._height_of(raw))
         scores_all = raw[:, 4:5] * raw[:, 5:]
         if self._keep is not None:
             scores_all = scores_all * self._keep
@@ -152,8 +186,8 @@ class YoloxDetector:
         if not mask.any():
             return None
         raw, class_ids, scores = raw[mask], class_ids[mask], scores[mask]
-        centre = (raw[:, :2] + self._grid[mask]) * self._stride[mask]
-        size = np.exp(raw[:, 2:4]) * self._stride[mask]
+        centre = (raw[:, :2] + grid[mask]) * stride[mask]
+        size = np.exp(raw[:, 2:4]) * stride[mask]
         return np.concatenate((centre - size / 2, size), axis=1), scores, class_ids
 
     def _boxes(
@@ -224,10 +258,12 @@ class YoloxDetector:
             return []
         if self._fixed_batch and self._options.pair_wide_frames:
             return self._detect_pairs(frames)
-        prepared = [self._letterbox(frame) for frame in frames]
         if self._fixed_batch:  # a model exported with batch 1 cannot take more: loop
+            prepared = [self._letterbox(frame, self._height_for(frame)) for frame in frames]
             raws = [self._run(tensor[None])[0] for tensor, _ in prepared]
         else:
+            height = max(self._height_for(frame) for frame in frames)  # one batch, one height
+            prepared = [self._letterbox(frame, height) for frame in frames]
             raws = list(self._run(np.stack([tensor for tensor, _ in prepared])))
         return [
             self._decode(raw, ratio, frame.shape)
@@ -247,7 +283,7 @@ class YoloxDetector:
                 raw, (ratio_a, ratio_b), (frames[a], frames[b])
             )
         for index in single:
-            tensor, ratio = self._letterbox(frames[index])
+            tensor, ratio = self._letterbox(frames[index], self._height_for(frames[index]))
             results[index] = self._decode(self._run(tensor[None])[0], ratio, frames[index].shape)
         return results
 

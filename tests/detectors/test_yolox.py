@@ -133,3 +133,26 @@ def _iou(a: Box, b: Box) -> float:
         return 0.0
     inter = w * h
     return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+
+
+def test_wide_frames_run_at_the_height_they_need(yolox_model: Path, shared_dir: Path) -> None:
+    """A 640x352 frame fills 229 of the square's 416 rows: the model runs 416x256, and finds
+    what it finds at 416x416."""
+    with av.open(str(shared_dir / "media/videos/residential_street_cam_640x352.mp4")) as clip:
+        frames = [f.to_ndarray(format="bgr24") for f in clip.decode(video=0)][::60][:3]
+    registry = default_registry()
+    fitted = registry.create("yolox", model=yolox_model)  # fit_height is the default
+    square = registry.create("yolox", model=yolox_model, fit_height=False)
+    assert isinstance(fitted, YoloxDetector)
+    shapes: list[tuple[int, ...]] = []
+    run = fitted._run
+    fitted._run = lambda batch: shapes.append(batch.shape) or run(batch)  # type: ignore[method-assign]
+    for frame in frames:
+        found, expected = fitted.detect(frame), square.detect(frame)
+        assert found
+        assert [d.label for d in found] == [d.label for d in expected]
+        for d in expected:
+            assert any(_iou(d.box, f.box) > 0.9 for f in found)
+    assert shapes == [(1, 3, 256, 416)] * len(frames)
+    assert fitted.detect(np.zeros((416, 416, 3), np.uint8)) == []  # a square frame: full height
+    assert shapes[-1] == (1, 3, 416, 416)
