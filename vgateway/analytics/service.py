@@ -60,7 +60,6 @@ class AnalyticsService:
             CpuBudget(cpu_budget_cores),
             threads=inference_threads,
             behind=self._motion_late,
-            nice=ANALYTICS_NICE,
         )
         self.governor = DecodeGovernor(
             {
