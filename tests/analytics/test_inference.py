@@ -211,3 +211,21 @@ def test_cpu_budget_measures_the_process_over_a_window() -> None:
         now[0] += 0.1
         used[0] += 0.05
     assert not budget.over() and round(budget.usage() or 0, 2) == 0.5
+
+
+def test_over_budget_only_motion_in_a_zone_runs() -> None:
+    """Refreshes wait for the budget; a frame with motion in a watched zone does not."""
+    rec = Recorder()
+    budget = FakeBudget(over_for=10**9)  # over budget for the whole test
+    stage = InferenceStage(rec.run, budget, pause_s=0.01, batch=2)
+    stage.submit("a", rec.request("a", 1))  # routine refresh
+    stage.submit("b", rec.request("b", 2, urgent=True))
+    stage.start()
+    try:
+        wait_for(lambda: rec.answers == [("b", 2)], 10, "the urgent answer")
+        time.sleep(0.1)
+        assert rec.answers == [("b", 2)] and stage.pending() == 1  # the refresh still waits
+        assert rec.calls == [[2]]  # not batched with the refresh either
+    finally:
+        stage.stop()
+    assert stage.throttled_s > 0

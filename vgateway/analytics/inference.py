@@ -122,8 +122,14 @@ class InferenceStage:
             thread.join(timeout=10)
         self._threads = []
 
-    def _must_wait(self) -> bool:
+    def _must_wait(self) -> bool | None:
+        """True: pause. None: only urgent requests may run now. False: any may run."""
         if self.budget.over():
+            # Over budget, routine refreshes wait; a frame with motion in a watched zone is
+            # what detection is for, so it still runs. The governor sees the CPU and cuts
+            # decoding, which is what brings the process back within its budget.
+            if self._urgent_waiting():
+                return None
             self.throttled_s += self._pause_s
             return True
         if self._behind():
@@ -140,14 +146,16 @@ class InferenceStage:
                 self._ready.wait(0.5)
         if self._stop.is_set():
             return []
-        if self._must_wait():
+        wait = self._must_wait()
+        if wait:
             self._stop.wait(self._pause_s)
             return []
         taken: list[tuple[str, _Slot]] = []
         with self._ready:
             waiting = list(self._slots.items())
             ordered = [w for w in waiting if w[1].request.urgent]
-            ordered += [w for w in waiting if not w[1].request.urgent]
+            if wait is False:
+                ordered += [w for w in waiting if not w[1].request.urgent]
             for key, slot in ordered:
                 if key in self._running:  # one camera's frames stay in order
                     continue
@@ -162,6 +170,13 @@ class InferenceStage:
 
     def _waiting(self) -> bool:
         return any(key not in self._running for key in self._slots)
+
+    def _urgent_waiting(self) -> bool:
+        with self._ready:
+            return any(
+                slot.request.urgent and key not in self._running
+                for key, slot in self._slots.items()
+            )
 
     def _loop(self) -> None:
         lower_this_thread(self._nice)
