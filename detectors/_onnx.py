@@ -26,19 +26,31 @@ def model_version(path: Path) -> str:
     return f"{path.name}:{digest.hexdigest()[:12]}"
 
 
-def with_free_height(path: Path) -> bytes:
-    """The model at `path` with its input height made free (symbolic), serialised.
+Shape = tuple[int | str | None, ...]
+
+
+def _shape(value: Any) -> Shape:
+    dims = value.type.tensor_type.shape.dim
+    return tuple(d.dim_value if d.HasField("dim_value") else (d.dim_param or None) for d in dims)
+
+
+def with_free_height(path: Path) -> tuple[bytes, Shape, Shape]:
+    """The model at `path` with its input height made free (symbolic), serialised, and its
+    input and first output shapes as exported (the square the model was trained on).
 
     Fully convolutional detectors such as YOLOX run at any height that is a multiple of their
     largest stride; exports fix it to the training square only by convention."""
     onnx: Any = importlib.import_module("onnx")
     try:
         model = onnx.load(str(path))
-        model.graph.input[0].type.tensor_type.shape.dim[2].dim_param = "height"
+        weights = {init.name for init in model.graph.initializer}
+        image = next(i for i in model.graph.input if i.name not in weights)
+        shapes = (_shape(image), _shape(model.graph.output[0]))
+        image.type.tensor_type.shape.dim[2].dim_param = "height"
         for output in model.graph.output:  # the anchor count follows the height
             del output.type.tensor_type.shape.dim[:]
         del model.graph.value_info[:]  # inferred shapes of the square input
-        return bytes(model.SerializeToString())
+        return bytes(model.SerializeToString()), *shapes
     except Exception as exc:  # onnx raises its own untyped errors
         raise DetectorError(f"cannot read ONNX model {path}: {exc}") from exc
 

@@ -90,28 +90,34 @@ class YoloxDetector:
     def __init__(self, options: YoloxOptions) -> None:
         require_file(options.model)
         self._options = options
-        self._session: Any = open_session(options.model, options.threads)
-        model_input = self._session.get_inputs()[0]
-        self._input_name: str = model_input.name
-        batch, _channels, height, width = model_input.shape
+        # Single frames are cropped to the height they need (pairs fill the square): the
+        # session gets the model with a free input height, the shapes come from the export.
+        self._fit = options.fit_height
+        self._session: Any
+        if self._fit:
+            free, input_shape, output_shape = with_free_height(options.model)
+            self._session = open_session(options.model, options.threads, model=free)
+        else:
+            self._session = open_session(options.model, options.threads)
+            input_shape = tuple(self._session.get_inputs()[0].shape)
+            output_shape = tuple(self._session.get_outputs()[0].shape)
+        self._input_name: str = self._session.get_inputs()[0].name
+        batch, _channels, height, width = input_shape
         if not isinstance(height, int) or not isinstance(width, int):
             raise DetectorConfigError(
                 f"{options.model}: input size must be fixed, got {height}x{width}"
             )
         self._size: tuple[int, int] = (int(height), int(width))
         self._fixed_batch = batch == 1
-        outputs = self._session.get_outputs()[0].shape
-        self.class_names = _load_class_names(options.model, int(outputs[-1]) - 5)
+        anchors, values = output_shape[1], output_shape[-1]
+        if not isinstance(values, int):
+            raise DetectorConfigError(f"{options.model}: output size must be fixed, got {values}")
+        self.class_names = _load_class_names(options.model, values - 5)
         self._grids: dict[int, tuple[FloatArray, FloatArray]] = {}
-        if self._grid_for(height)[0].shape[0] != outputs[1]:
+        if self._grid_for(self._size[0])[0].shape[0] != anchors:
             raise DetectorConfigError(
-                f"{options.model}: {outputs[1]} outputs do not match strides {_STRIDES}"
+                f"{options.model}: {anchors} outputs do not match strides {_STRIDES}"
             )
-        # Single frames are cropped to the height they need; pairs fill the square.
-        self._fit = options.fit_height
-        if self._fit:
-            free = with_free_height(options.model)
-            self._session = open_session(options.model, options.threads, model=free)
         self._keep: npt.NDArray[np.bool_] | None = None
         if options.classes is not None:
             unknown = sorted(set(options.classes) - set(self.class_names))

@@ -19,10 +19,10 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from detectors import Detection, Frame
 from vgateway.analytics.budget import CpuBudget
-from vgateway.analytics.niceness import lower_this_thread
 
 log = logging.getLogger(__name__)
 RunBatch = Callable[[str, Sequence[Frame]], list[list[Detection]]]  # detector name, frames
@@ -53,9 +53,7 @@ class InferenceStage:
         pause_s: float = 0.02,
         behind: Callable[[], bool] | None = None,
         min_share: float = 0.05,
-        nice: int = 0,
     ) -> None:
-        self._nice = nice
         self.budget = budget or CpuBudget()
         self._run_batch = run
         self._threads_wanted = threads
@@ -122,22 +120,22 @@ class InferenceStage:
             thread.join(timeout=10)
         self._threads = []
 
-    def _must_wait(self) -> bool | None:
-        """True: pause. None: only urgent requests may run now. False: any may run."""
+    def _may_run(self) -> Literal["none", "urgent", "all"]:
+        """Which waiting requests may run now (none: pause)."""
         if self.budget.over():
             # Over budget, routine refreshes wait; a frame with motion in a watched zone is
             # what detection is for, so it still runs. The governor sees the CPU and cuts
             # decoding, which is what brings the process back within its budget.
             if self._urgent_waiting():
-                return None
+                return "urgent"
             self.throttled_s += self._pause_s
-            return True
+            return "none"
         if self._behind():
             idle = time.monotonic() - self._last_end
             if idle < self._last_run_s * (1.0 - self._min_share) / self._min_share:
                 self.yielded_s += self._pause_s
-                return True
-        return False
+                return "none"
+        return "all"
 
     def _take(self) -> list[tuple[str, _Slot]]:
         """The longest-waiting cameras' requests for the same detectors, once allowed to run."""
@@ -146,15 +144,15 @@ class InferenceStage:
                 self._ready.wait(0.5)
         if self._stop.is_set():
             return []
-        wait = self._must_wait()
-        if wait:
+        may_run = self._may_run()
+        if may_run == "none":
             self._stop.wait(self._pause_s)
             return []
         taken: list[tuple[str, _Slot]] = []
         with self._ready:
             waiting = list(self._slots.items())
             ordered = [w for w in waiting if w[1].request.urgent]
-            if wait is False:
+            if may_run == "all":
                 ordered += [w for w in waiting if not w[1].request.urgent]
             for key, slot in ordered:
                 if key in self._running:  # one camera's frames stay in order
@@ -179,7 +177,6 @@ class InferenceStage:
             )
 
     def _loop(self) -> None:
-        lower_this_thread(self._nice)
         while not self._stop.is_set():
             taken = self._take()
             if taken:
