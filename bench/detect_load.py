@@ -219,9 +219,11 @@ def run(
     budget: float | None,
     pair: bool = False,
     simulator_nice: int = 0,
+    sub_gop_s: float = 0.0,
 ) -> dict[str, Any]:
     load_before, pressure_before = os.getloadavg(), cpu_pressure()
-    with SimulatorProcess(cameras=cameras) as sim, tempfile.TemporaryDirectory() as tmp:
+    simulator = SimulatorProcess(cameras=cameras, sub_gop_s=sub_gop_s)
+    with simulator as sim, tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         config = network_for(
             {c: {"main": sim.url(c, "main"), "sub": sim.url(c, "sub")} for c in sim.camera_ids},
@@ -287,6 +289,7 @@ def run(
             (busy1[0] - busy0[0]) / (busy1[1] - busy0[1]) * (os.cpu_count() or 1), 2
         ),
         "simulator_nice": simulator_nice,
+        "sub_stream_gop_s": sub_gop_s or "as shot (2 s)",
         "cpu_budget_cores": stage["cpu_budget_cores"],
         **figures,
         "detect_stage_wait_s_p50_p95": (stage["wait_p50_s"], stage["wait_p95_s"]),
@@ -348,6 +351,13 @@ def main(argv: list[str] | None = None) -> int:
         help="run the camera simulator at this nice level (e.g. 10: cameras are external, "
         "they should not take CPU from the gateway)",
     )
+    parser.add_argument(
+        "--sub-gop",
+        type=float,
+        default=0.0,
+        help="serve the sub streams re-encoded with a keyframe every N s (a camera's I-frame "
+        "interval setting; default: the clip as shot, 2 s)",
+    )
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     args = parser.parse_args(argv)
     result = run(
@@ -358,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
         args.budget,
         args.pair,
         args.simulator_nice,
+        args.sub_gop,
     )
     for key, value in result.items():
         print(f"{key:<36} {value}")

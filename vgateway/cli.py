@@ -107,6 +107,13 @@ def simulate(
         list[str] | None,
         typer.Option(help="Per-camera codec override, e.g. --codec cam005=h265 (h264|h265|mpeg4)."),
     ] = None,
+    sub_gop: Annotated[
+        float,
+        typer.Option(
+            help="Keyframe interval of the sub streams in seconds: their clip is re-encoded once "
+            "at start, as a camera set to that I-frame interval (0: the clip as shot, 2 s)."
+        ),
+    ] = 0.0,
 ) -> None:
     """Serve N simulated RTSP cameras (rtsp://127.0.0.1:PORT/camNNN/{main,sub}).
 
@@ -129,6 +136,7 @@ def simulate(
         control_port=control_port,
         codecs=codecs,
         media_dir=media_dir if media_dir is not None else default_media_dir(),
+        sub_gop_s=sub_gop,
     )
     try:
         run_simulator(options)

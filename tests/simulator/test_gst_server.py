@@ -40,6 +40,24 @@ def test_sub_stream_is_the_residential_clip_in_h264(shared_simulator: SimulatorP
     assert {7, 8, 5} <= nal_types  # SPS and PPS in-band before the IDR
 
 
+def test_sub_gop_serves_the_clip_re_encoded_with_that_keyframe_interval(shared_dir: Path) -> None:
+    """A camera set to a 1 s I-frame interval: a keyframe every 24 frames, at the clip's bitrate."""
+    require_gst_rtsp_server()
+    media = shared_dir / "media" / "videos"
+    with SimulatorProcess(cameras=1, media_dir=media, sub_gop_s=1.0) as sim:
+        with StreamReader(sim.url("cam001", "sub")) as reader:
+            packets = reader.read(count=24 * 4 + 1, seconds=15)
+            assert (reader.codec, reader.size) == ("h264", (640, 352))
+        with StreamReader(sim.url("cam001", "main")) as reader:
+            main = reader.read(count=1)
+            assert reader.size == (960, 540)  # main streams stay as shot
+    assert main and main[0].keyframe
+    keyframes = [i for i, p in enumerate(packets) if p.keyframe]
+    assert keyframes == [0, 24, 48, 72, 96]
+    kbits = sum(len(p.data) for p in packets) * 8 / (len(packets) / 24) / 1000
+    assert 300 < kbits < 900  # the clip as shot: 535 kbit/s
+
+
 def test_main_streams_rotate_clips_and_keep_b_frame_timing(
     shared_simulator: SimulatorProcess,
 ) -> None:

@@ -37,6 +37,7 @@ def test_default_camera_ids() -> None:
         (SimulatorOptions(cameras=2, codecs={"cam001": "vp9"}), "cam001='vp9'"),
         (SimulatorOptions(streams=("main", "third")), "streams: ['third']"),
         (SimulatorOptions(media_dir=Path("/nonexistent/media")), "media_dir: /nonexistent/media"),
+        (SimulatorOptions(sub_gop_s=0.1), "sub_gop_s: 0.1; 0 (as shot) or 0.2 to 10 s"),
     ],
 )
 def test_bad_options_name_the_field(options: SimulatorOptions, message: str) -> None:

@@ -32,6 +32,9 @@ def parse_args(argv: list[str]) -> tuple[SimulatorOptions, int | None]:
     media.add_argument("--media-dir", type=Path, help="folder with the clips to loop")
     media.add_argument("--no-media", action="store_true", help="loop a generated test pattern")
     parser.add_argument("--codec", type=_codec, action="append", default=[], metavar="CAM=CODEC")
+    parser.add_argument(
+        "--sub-gop", type=float, default=0.0, help="keyframe interval of the sub streams, s"
+    )
     parser.add_argument("--streams", default=",".join(STREAMS), help="comma-separated streams")
     parser.add_argument("--parent-pid", type=int, help="stop when this process is gone")
     parser.add_argument("--log-level", default="INFO")
@@ -46,6 +49,7 @@ def parse_args(argv: list[str]) -> tuple[SimulatorOptions, int | None]:
         media_dir=None if args.no_media else (args.media_dir or defaults.media_dir),
         codecs=dict(args.codec),
         streams=tuple(s for s in args.streams.split(",") if s),
+        sub_gop_s=args.sub_gop,
     )
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"

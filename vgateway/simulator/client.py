@@ -45,6 +45,7 @@ class SimulatorProcess:
         codecs: Mapping[str, str] | None = None,
         streams: Sequence[str] = ("main", "sub"),
         host: str = "127.0.0.1",
+        sub_gop_s: float = 0.0,
     ) -> None:
         self.camera_ids: list[str] = [f"cam{index:03d}" for index in range(1, cameras + 1)]
         self.host = host
@@ -53,6 +54,7 @@ class SimulatorProcess:
         self._control_port = control_port or 0
         self._media_dir = default_media_dir() if media_dir == DEFAULT_MEDIA else media_dir
         self._codecs = dict(codecs or {})
+        self._sub_gop_s = sub_gop_s
         self._process: subprocess.Popen[str] | None = None
         self._http: httpx.Client | None = None
         self._stderr_tail: collections.deque[str] = collections.deque(maxlen=20)
@@ -87,6 +89,8 @@ class SimulatorProcess:
             command += ["--media-dir", str(self._media_dir)]
         for camera, codec in sorted(self._codecs.items()):
             command += ["--codec", f"{camera}={codec}"]
+        if self._sub_gop_s:
+            command += ["--sub-gop", str(self._sub_gop_s)]
         command += ["--parent-pid", str(os.getpid()), "--log-level", "WARNING"]
         self._process = subprocess.Popen(
             command,

@@ -58,6 +58,7 @@ class GstChild:
         streams: Sequence[str],
         media_dir: Path | None,
         codecs: Mapping[str, str],
+        sub_gop_s: float = 0.0,
     ) -> None:
         self._host = host
         self._args = ["--cameras", ",".join(camera_ids), "--streams", ",".join(streams)]
@@ -65,6 +66,8 @@ class GstChild:
             self._args += ["--media-dir", str(media_dir)]
         for camera, codec in sorted(codecs.items()):
             self._args += ["--codec", f"{camera}={codec}"]
+        if sub_gop_s:
+            self._args += ["--sub-gop", str(sub_gop_s)]
         self._port = 0
         self._process: asyncio.subprocess.Process | None = None
         self._wanted = False

@@ -37,14 +37,15 @@ MAIN_CLIPS = (
     "pedestrian_walkway_cam_626x360.mp4",
     SUB_CLIP,
 )
+# access units, SPS/PPS before every IDR: what the RTSP payloader is fed
+ANNEX_B = "h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au"
 PATTERN_FPS = 25
 PATTERN_SECONDS = 4
 # x264 threads=1: sliced threads cut each frame into slices, and h264parse then repeats SPS/PPS
 # before the second IDR slice, which clients read as two frames with one timestamp.
 ENCODERS = {
     "h264": "x264enc key-int-max={gop} bframes=0 speed-preset=ultrafast threads=1 "
-    "bitrate=600 ! h264parse config-interval=-1 "
-    "! video/x-h264,stream-format=byte-stream,alignment=au",
+    f"bitrate=600 ! {ANNEX_B}",
     "h265": "x265enc key-int-max={gop} speed-preset=ultrafast tune=zerolatency bitrate=600 "
     "! h265parse config-interval=-1 ! video/x-h265,stream-format=byte-stream,alignment=au",
     "mpeg4": "avenc_mpeg4 gop-size={gop} bitrate=800000 max-bframes=0 "
@@ -101,12 +102,34 @@ def _collect(description: str, codec: str) -> Clip:
     return Clip(codec, caps, buffers, offsets, frame_ns)
 
 
+def _mp4_video(path: Path) -> str:
+    location = str(path).replace('"', '\\"')
+    return f'filesrc location="{location}" ! qtdemux name=demux demux.video_0'
+
+
 def load_file(path: Path) -> Clip:
     """Demux an MP4's H.264 track into Annex-B access units with SPS/PPS before every IDR."""
-    location = str(path).replace('"', '\\"')
+    return _collect(f"{_mp4_video(path)} ! {ANNEX_B}", "h264")
+
+
+def clip_kbits(clip: Clip) -> int:
+    """The clip's average bitrate in kbit/s."""
+    size = sum(buffer.get_size() for buffer in clip.buffers)
+    return max(1, int(size * 8 * Gst.SECOND // (len(clip.buffers) * clip.frame_ns * 1000)))
+
+
+def regop_file(path: Path, gop_s: float, like: Clip) -> Clip:
+    """The file re-encoded once with a keyframe every `gop_s` seconds, at the bitrate of `like`.
+
+    A camera's I-frame interval is an operator setting; this serves the same scene as a camera
+    set to that interval would. The encoding happens once at start-up, never per client."""
+    frames = max(1, round(gop_s * Gst.SECOND / like.frame_ns))
+    encoder = (
+        f"x264enc key-int-max={frames} bframes=0 speed-preset=veryfast threads=1 "
+        f"pass=cbr bitrate={clip_kbits(like)}"
+    )
     return _collect(
-        f'filesrc location="{location}" ! qtdemux name=demux demux.video_0 '
-        "! h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au",
+        f"{_mp4_video(path)} ! h264parse ! avdec_h264 ! videoconvert ! {encoder} ! {ANNEX_B}",
         "h264",
     )
 
@@ -248,19 +271,26 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--streams", default="main,sub")
     parser.add_argument("--media-dir", type=Path, default=None)
     parser.add_argument("--codec", action="append", default=[], metavar="CAMERA=CODEC")
+    parser.add_argument("--sub-gop", type=float, default=0.0, help="seconds; 0: as the clip")
     parser.add_argument("--status-interval", type=float, default=0.25)
     parser.add_argument("--session-timeout", type=int, default=20)
     parser.add_argument("--parent-pid", type=int, default=0)
     return parser.parse_args(argv)
 
 
-def build_clips(media_dir: Path | None, codecs: set[str]) -> dict[str, Clip]:
-    """Clips by key: file names from the media folder (or the H.264 pattern), plus codec loops."""
+def build_clips(
+    media_dir: Path | None, codecs: set[str], sub_gop_s: float = 0.0
+) -> dict[str, Clip]:
+    """Clips by key: file names from the media folder (or the H.264 pattern), plus codec loops;
+    "sub" is the sub streams' clip (re-encoded once when `sub_gop_s` asks for another GOP)."""
     clips: dict[str, Clip] = {}
     if media_dir is not None and (media_dir / SUB_CLIP).is_file():
         for name in dict.fromkeys((SUB_CLIP, *MAIN_CLIPS)):
             if (media_dir / name).is_file():
                 clips[name] = load_file(media_dir / name)
+        clips["sub"] = clips[SUB_CLIP]
+        if sub_gop_s > 0:
+            clips["sub"] = regop_file(media_dir / SUB_CLIP, sub_gop_s, clips[SUB_CLIP])
     else:
         clips["pattern:h264"] = encode_pattern("h264")
     for codec in codecs - {"h264"}:
@@ -274,7 +304,7 @@ def pick_clip(clips: dict[str, Clip], index: int, stream: str, codec: str) -> Cl
     if "pattern:h264" in clips:
         return clips["pattern:h264"]
     if stream == "sub":
-        return clips[SUB_CLIP]
+        return clips["sub"]
     mains = [name for name in MAIN_CLIPS if name in clips]
     return clips[mains[index % len(mains)]]
 
@@ -290,7 +320,7 @@ def main(argv: list[str]) -> int:
         emit({"event": "error", "message": f"unknown codec(s) {sorted(unknown)}"})
         return 2
     try:
-        clips = build_clips(args.media_dir, set(codec_of.values()))
+        clips = build_clips(args.media_dir, set(codec_of.values()), args.sub_gop)
     except RuntimeError as exc:
         emit({"event": "error", "message": str(exc)})
         return 2

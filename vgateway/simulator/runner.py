@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 CODECS = ("h264", "h265", "mpeg4")
 STREAMS = ("main", "sub")
+MIN_GOP_S, MAX_GOP_S = 0.2, 10.0  # keyframe intervals a camera can be set to
 READY_PREFIX = "vgateway simulator ready:"
 _CAMERA_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
@@ -47,6 +48,9 @@ class SimulatorOptions:
     media_dir: Path | None = field(default_factory=default_media_dir)  # None: test pattern
     codecs: Mapping[str, str] = field(default_factory=dict)  # camera id -> h264 | h265 | mpeg4
     streams: tuple[str, ...] = STREAMS
+    # Re-encode the sub streams' clip once with a keyframe every N s (0: serve it as shot, with
+    # its own 2 s GOP), as an operator sets a camera's I-frame interval.
+    sub_gop_s: float = 0.0
 
     def resolved_camera_ids(self) -> tuple[str, ...]:
         if self.camera_ids is not None:
@@ -71,6 +75,10 @@ class SimulatorOptions:
                 raise SimulatorError(f"codecs: {camera!r} is not one of the simulated cameras")
             if codec not in CODECS:
                 raise SimulatorError(f"codecs: {camera}={codec!r}; choose from {CODECS}")
+        if self.sub_gop_s and not MIN_GOP_S <= self.sub_gop_s <= MAX_GOP_S:
+            raise SimulatorError(
+                f"sub_gop_s: {self.sub_gop_s:g}; 0 (as shot) or {MIN_GOP_S:g} to {MAX_GOP_S:g} s"
+            )
         if self.media_dir is not None and not self.media_dir.is_dir():
             raise SimulatorError(f"media_dir: {self.media_dir} is not a folder")
 
@@ -154,6 +162,7 @@ async def _serve(
         streams=options.streams,
         media_dir=options.media_dir,
         codecs=options.codecs,
+        sub_gop_s=options.sub_gop_s,
     )
     app = create_control_app(board, child, options.streams)
     control = _ControlServer(uvicorn.Config(app, log_level="warning", lifespan="off"))
