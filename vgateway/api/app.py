@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -71,8 +72,14 @@ def create_app(config: NetworkConfig, *, base_dir: Path | None = None) -> FastAP
                 started.append(component)
                 await component.start(app, app.state.services)
             log.info("gateway up: %d cameras in %d towns", len(config.cameras), len(config.towns))
+            # What start-up built (modules, models, config, services) lives as long as the
+            # process: out of the collector's sight, a full collection no longer walks it. With
+            # 119 cameras that walk was ~240k objects, a 0.2 s pause of every thread.
+            gc.collect()
+            gc.freeze()
             yield
         finally:
+            gc.unfreeze()  # a stopped gateway's objects become collectable again
             for component in reversed(started):
                 try:
                     await component.stop()
