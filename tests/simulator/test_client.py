@@ -110,6 +110,17 @@ def test_garbage_answer_makes_open_fail(shared_simulator: SimulatorProcess, came
     assert not isinstance(error.value, TimeoutError)  # answered and closed, not left hanging
 
 
+def test_direct_url_skips_the_proxy_and_its_faults(
+    shared_simulator: SimulatorProcess, camera: str
+) -> None:
+    direct = shared_simulator.direct_url(camera, "sub")
+    assert direct != shared_simulator.url(camera, "sub")
+    shared_simulator.set_fault(camera, "stall")  # a proxy fault: the direct path does not see it
+    with StreamReader(direct) as reader:
+        assert len(reader.read(count=10)) == 10
+        assert reader.size == (640, 352)
+
+
 def test_faults_are_per_camera(shared_simulator: SimulatorProcess, camera: str) -> None:
     shared_simulator.set_fault(camera, "down")
     assert shared_simulator.status()["faults"][camera] == "down"

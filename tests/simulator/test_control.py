@@ -16,6 +16,7 @@ class FakeChild:
         self.running = True
         self.restarts = 0
         self.pid = 4242
+        self.port = 40001
         self.dropped: list[str] = []
 
     def drop_sessions(self, camera_id: str) -> None:
@@ -52,7 +53,7 @@ def test_status_lists_every_mount(api: tuple[TestClient, FaultBoard, Any]) -> No
         "/cam002/sub": 0,
     }
     assert status["faults"] == {"cam001": "ok", "cam002": "ok"}
-    assert status["server"] == {"running": True, "pid": 4242}
+    assert status["server"] == {"running": True, "pid": 4242, "port": 40001}
 
 
 def test_set_fault(api: tuple[TestClient, FaultBoard, Any]) -> None:

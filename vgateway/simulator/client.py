@@ -75,6 +75,14 @@ class SimulatorProcess:
     def url(self, camera_id: str, stream: str = "main") -> str:
         return f"rtsp://{self.host}:{self._port}/{camera_id}/{stream}"
 
+    def direct_url(self, camera_id: str, stream: str = "main") -> str:
+        """The stream straight from the GStreamer server, not through the fault proxy: faults do
+        not reach it. For load benches, where the proxy would only take CPU from the machine."""
+        port = self.status()["server"]["port"]
+        if port is None:
+            raise SimulatorError("the simulator's RTSP server is not running")
+        return f"rtsp://{self.host}:{port}/{camera_id}/{stream}"
+
     def start(self, timeout: float = 30) -> None:
         """Start the simulator and block until every camera is served."""
         if self._process is not None:

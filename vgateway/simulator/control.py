@@ -32,7 +32,8 @@ def create_control_app(board: FaultBoard, child: GstChild, streams: Sequence[str
             "streams": list(streams),
             "sessions": sessions,
             "faults": board.modes(),
-            "server": {"running": child.running, "pid": child.pid},
+            # the GStreamer server's own RTSP port: streams without the fault proxy (no faults)
+            "server": {"running": child.running, "pid": child.pid, "port": child.port},
         }
 
     @app.get("/status")

@@ -84,6 +84,12 @@ class GstChild:
         return (self._host, self._port) if serving else None
 
     @property
+    def port(self) -> int | None:
+        """The server's RTSP port while it serves (it keeps it across restarts)."""
+        address = self.address
+        return address[1] if address is not None else None
+
+    @property
     def running(self) -> bool:
         return self.address is not None
 
