@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import numpy as np
+
 from tests.analytics.clip_packets import clip_packets
 from vgateway.analytics.decode import FrameSampler
 
@@ -19,7 +21,9 @@ def test_one_frame_a_second_decodes_only_up_to_the_middle_of_each_gop(shared_dir
         frame = sampler.latest(packets[start : start + 4])
         if frame is not None:
             times.append(frame.media_time)
-            assert frame.image().shape == (352, 640, 3)
+            image = frame.image()  # the camera's own converter: as PyAV's one-off conversion
+            assert np.array_equal(image, frame.picture.to_ndarray(format="bgr24"))
+            assert image.shape == (352, 640, 3) and image.flags.c_contiguous
     gaps = [b - a for a, b in itertools.pairwise(times)]
     assert len(times) >= 7 and all(0.95 <= gap <= 1.05 for gap in gaps), times
     # then key + 24 P-frames per 48-frame GOP: about half the packets are never decoded

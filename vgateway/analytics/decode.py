@@ -23,6 +23,7 @@ from typing import Any
 import av
 import numpy as np
 import numpy.typing as npt
+from av.video.reformatter import VideoReformatter
 
 from vgateway.media import MediaPacket, StreamInfo
 
@@ -37,10 +38,15 @@ class SampledFrame:
     captured_at: float  # wallclock of the packet that completed the frame
     media_time: float  # stream seconds
     epoch: int = 0  # the upstream connection: stream seconds restart with each
+    # The camera's converter: it keeps its swscale context from frame to frame, where
+    # `VideoFrame.to_ndarray` builds a new one each call (half the conversion time here).
+    reformatter: VideoReformatter | None = None
 
     def image(self) -> npt.NDArray[np.uint8]:
         """The picture as a BGR array."""
-        return np.ascontiguousarray(self.picture.to_ndarray(format="bgr24"), dtype=np.uint8)
+        reformatter = self.reformatter or VideoReformatter()
+        bgr = reformatter.reformat(self.picture, format="bgr24")
+        return np.ascontiguousarray(bgr.to_ndarray(), dtype=np.uint8)
 
 
 class FrameSampler:
@@ -63,6 +69,7 @@ class FrameSampler:
         self._decoding = False
         self._time_base: tuple[Fraction | None, float] = (None, 0.0)
         self._last_time = 0.0  # stream seconds of the last packet fed
+        self._reformatter = VideoReformatter()
 
     @property
     def keyframe_only(self) -> bool:
@@ -140,7 +147,7 @@ class FrameSampler:
             self._decoding = False  # nothing more due in this GOP: skip to the next keyframe
         if not due:
             return None
-        return SampledFrame(picture, packet.wallclock, t, packet.epoch)
+        return SampledFrame(picture, packet.wallclock, t, packet.epoch, self._reformatter)
 
     def _afford_gop(self) -> bool:
         """Whether this GOP is decoded past its keyframe: a `full_share` of GOPs, evenly."""
