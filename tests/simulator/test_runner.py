@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.rtsp import require_gst_rtsp_server
+from vgateway.simulator.client import SimulatorProcess
 from vgateway.simulator.gst_child import DEBIAN_PACKAGES, SimulatorError, gst_unavailable_reason
 from vgateway.simulator.runner import SimulatorOptions, run_simulator
 
@@ -38,6 +39,7 @@ def test_default_camera_ids() -> None:
         (SimulatorOptions(streams=("main", "third")), "streams: ['third']"),
         (SimulatorOptions(media_dir=Path("/nonexistent/media")), "media_dir: /nonexistent/media"),
         (SimulatorOptions(sub_gop_s=0.1), "sub_gop_s: 0.1; 0 (as shot) or 0.2 to 10 s"),
+        (SimulatorOptions(sub_gop_s=1, media_dir=None), "sub_gop_s: re-encodes the media clips"),
     ],
 )
 def test_bad_options_name_the_field(options: SimulatorOptions, message: str) -> None:
@@ -69,3 +71,10 @@ def test_command_line_reports_errors_without_a_traceback(busy_port: int) -> None
     assert result.returncode == 1
     assert f"error: control port: cannot listen on 127.0.0.1:{busy_port}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_sub_gop_without_the_sub_clip_is_a_clear_error(tmp_path: Path) -> None:
+    require_gst_rtsp_server()
+    simulator = SimulatorProcess(cameras=1, media_dir=tmp_path, sub_gop_s=1.0)
+    with pytest.raises(SimulatorError, match="--sub-gop re-encodes residential_street_cam_640x352"):
+        simulator.start()

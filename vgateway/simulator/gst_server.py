@@ -291,6 +291,8 @@ def build_clips(
         clips["sub"] = clips[SUB_CLIP]
         if sub_gop_s > 0:
             clips["sub"] = regop_file(media_dir / SUB_CLIP, sub_gop_s, clips[SUB_CLIP])
+    elif sub_gop_s > 0:
+        raise RuntimeError(f"--sub-gop re-encodes {SUB_CLIP}, which is not in {media_dir}")
     else:
         clips["pattern:h264"] = encode_pattern("h264")
     for codec in codecs - {"h264"}:

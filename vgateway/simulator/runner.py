@@ -79,6 +79,8 @@ class SimulatorOptions:
             raise SimulatorError(
                 f"sub_gop_s: {self.sub_gop_s:g}; 0 (as shot) or {MIN_GOP_S:g} to {MAX_GOP_S:g} s"
             )
+        if self.sub_gop_s and self.media_dir is None:
+            raise SimulatorError("sub_gop_s: re-encodes the media clips, and no media_dir is set")
         if self.media_dir is not None and not self.media_dir.is_dir():
             raise SimulatorError(f"media_dir: {self.media_dir} is not a folder")
 
