@@ -9,8 +9,8 @@ per-packet path at a time:
     demux    PyAV demux only (the packet object is dropped)
     bytes    + copy the payload to bytes
     packet   + build the MediaPacket (timestamps, keyframe flag, wallclock)
-    hub      + Stream.publish (cached GOP) and StreamHealth.on_packet
-    ingest   the gateway's own RtspSource + publish + health, as IngestWorker runs them
+    hub      + Stream.publish (cached GOP, and the counts health reads)
+    ingest   the gateway's own RtspSource.pump into Stream.publish, as IngestWorker runs them
 
     .venv/bin/python bench/ingest_breakdown.py [--cameras 119] [--seconds 10] [--rounds 2]
 """
@@ -47,20 +47,18 @@ def _pull(variant: str, index: int, url: str) -> None:
     import av
 
     from vgateway.config import Transport
-    from vgateway.health import StreamHealth
     from vgateway.hub import Stream, StreamKey
     from vgateway.ingest.source import RtspSource, SourceOptions
     from vgateway.media import MediaPacket
 
-    stream, health = Stream(StreamKey(str(index), "sub")), StreamHealth(str(index), "sub")
+    stream = Stream(StreamKey(str(index), "sub"))
     if variant == "ingest":
+
+        class Running:
+            stopping = False
+
         with RtspSource(url, SourceOptions(Transport.tcp, 5.0, 5.0)) as source:
-            info = source.open()
-            epoch = stream.begin_epoch(info)
-            health.connected(info)
-            for packet in source.packets(epoch):
-                stream.publish(packet)
-                health.on_packet(packet)
+            source.pump(stream.begin_epoch(source.open()), stream.publish, Running(), lambda: None)
         return
     container = av.open(url, options=AV_OPTIONS, timeout=(5.0, None))
     demux = container.demux(container.streams.video[0])
@@ -78,7 +76,6 @@ def _pull(variant: str, index: int, url: str) -> None:
             packet = make(MediaPacket, fields)
             if publish:
                 stream.publish(packet)
-                health.on_packet(packet)
 
 
 def child(variant: str, urls: list[str]) -> None:

@@ -112,3 +112,21 @@ def test_demand_listener_sees_subscriber_counts() -> None:
     b.close()
     key = StreamKey("cam002", "main")
     assert seen == [(key, 1), (key, 2), (key, 1), (key, 0)]
+
+
+def test_stats_count_every_packet_and_rate_the_latest_gop() -> None:
+    stream = Hub().stream("cam001", "sub")
+    stream.begin_epoch(INFO)
+    t0 = 1.7e9
+    for i in range(45):  # 25 fps (pts step 3600 of 90 kHz), keyframes at 0, 20 and 40
+        stream.publish(packet(i, gop=20)._replace(wallclock=t0 + i / 25))
+    stats = stream.stats()
+    assert (stats.packets, stats.bytes, stats.last_packet_at) == (45, 4500, t0 + 44 / 25)
+    assert stats.fps == pytest.approx(25.0)  # 20 packets between the keyframes at 0.8 and 1.6 s
+    assert stats.bitrate_bps == pytest.approx(20 * 100 * 8 / 0.8)
+    assert stats.keyframe_interval_s == pytest.approx(0.8)
+
+    stream.begin_epoch(INFO)  # a reconnect: the outage is no part of the rates
+    stream.publish(packet(0)._replace(wallclock=t0 + 30))
+    stats = stream.stats()
+    assert (stats.packets, stats.fps, stats.keyframe_interval_s) == (46, 0.0, None)

@@ -52,7 +52,11 @@ def test_all_cameras_come_online_and_publish_h264(
         wait_for(lambda cam=cam: _online(manager, cam), 15, f"{cam} online")
     view = manager.health[StreamKey(sim.camera_ids[0], "sub")].view()
     assert view.codec == "h264"
-    wait_for(lambda: manager.health[StreamKey(sim.camera_ids[0], "sub")].view().fps > 15, 5, "fps")
+    sub = manager.health[StreamKey(sim.camera_ids[0], "sub")]
+    wait_for(lambda: sub.view().fps > 15, 5, "fps")
+    view = sub.view()  # the residential clip: 24 fps, a keyframe every 2 s, about 535 kbit/s
+    assert view.keyframe_interval_s == pytest.approx(2.0, abs=0.05)
+    assert 200_000 < view.bitrate_bps < 2_000_000 and view.packets > 0 and view.bytes > 0
     # main streams are on demand: nobody watches, so nothing is pulled
     assert manager.health[StreamKey(sim.camera_ids[0], "main")].state == CameraState.IDLE
     assert sim.sessions(sim.camera_ids[0], "main") == 0

@@ -1,4 +1,7 @@
-"""Per-stream health: state, rates and the last error, updated cheaply on every packet."""
+"""Per-stream health: state, rates and the last error.
+
+The packet counts and rates come from whoever publishes the stream (`flow`, the hub's
+`Stream.stats`): health itself does no work per packet."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from vgateway.media import MediaPacket, StreamInfo
+from vgateway.media import FlowStats, StreamInfo
 from vgateway.redact import redact_text
 
 STALE_AFTER_S = 2.5  # no packet for this long: rates read as zero, the stream is not delivering
@@ -65,6 +68,7 @@ class StreamHealth:
         stream: str,
         on_change: Callable[[StateChange], None] | None = None,
         initial: CameraState = CameraState.CONNECTING,
+        flow: Callable[[], FlowStats] = FlowStats,
     ) -> None:
         self.camera_id = camera_id
         self.stream = stream
@@ -77,16 +81,7 @@ class StreamHealth:
         self._last_error_at: float | None = None
         self._online_at: float | None = None
         self._connections = 0
-        self._packets = 0
-        self._bytes = 0
-        self._last_packet_at: float | None = None
-        self._last_key_at: float | None = None
-        self._key_interval: float | None = None
-        self._window_start = 0.0
-        self._window_packets = 0
-        self._window_bytes = 0
-        self._fps = 0.0
-        self._bitrate = 0.0
+        self._flow = flow
 
     @property
     def state(self) -> CameraState:
@@ -112,42 +107,13 @@ class StreamHealth:
         with self._lock:
             self._info = info
             self._connections += 1
-            self._window_start = 0.0  # rates restart at the first keyframe
-            self._last_key_at = None
-
-    def on_packet(self, packet: MediaPacket) -> None:
-        """Hot path: called by the ingest thread for every packet.
-
-        Lock-free on purpose: only that thread writes these counters, and a reader (`view`)
-        seeing one packet's update half-applied is harmless for statistics. Rates are computed
-        once per GOP (keyframe to keyframe), not per packet.
-        """
-        self._packets += 1
-        self._bytes += len(packet.data)
-        self._last_packet_at = packet.wallclock
-        if packet.keyframe:
-            self._on_keyframe(packet)
-        if self._state is not CameraState.ONLINE:
-            self.set_state(CameraState.ONLINE)
-
-    def _on_keyframe(self, packet: MediaPacket) -> None:
-        now = packet.wallclock
-        elapsed = now - self._window_start
-        if self._window_start and elapsed > 0:
-            self._fps = (self._packets - self._window_packets) / elapsed
-            self._bitrate = (self._bytes - self._window_bytes) * 8 / elapsed
-        self._window_start = now
-        self._window_packets, self._window_bytes = self._packets, self._bytes
-        ts = packet.seconds()
-        last = self._last_key_at
-        if ts is not None and last is not None and ts > last:
-            self._key_interval = ts - last
-        self._last_key_at = ts
 
     def view(self) -> HealthView:
         now = time.time()
+        flow = self._flow()
         with self._lock:
-            fresh = self._last_packet_at is not None and now - self._last_packet_at < STALE_AFTER_S
+            last = flow.last_packet_at
+            fresh = last is not None and now - last < STALE_AFTER_S
             info = self._info
             return HealthView(
                 camera_id=self.camera_id,
@@ -157,16 +123,18 @@ class StreamHealth:
                 codec=info.codec if info else None,
                 resolution=info.resolution if info and info.width else None,
                 browser_playable=info.browser_playable if info else None,
-                fps=round(self._fps, 2) if fresh else 0.0,
-                bitrate_bps=round(self._bitrate) if fresh else 0.0,
+                fps=round(flow.fps, 2) if fresh else 0.0,
+                bitrate_bps=round(flow.bitrate_bps) if fresh else 0.0,
                 keyframe_interval_s=(
-                    round(self._key_interval, 3) if self._key_interval is not None else None
+                    round(flow.keyframe_interval_s, 3)
+                    if flow.keyframe_interval_s is not None
+                    else None
                 ),
                 last_error=self._last_error,
                 last_error_at=self._last_error_at,
                 uptime_s=round(now - self._online_at, 1) if self._online_at else None,
                 reconnects=max(0, self._connections - 1),
-                packets=self._packets,
-                bytes=self._bytes,
-                last_packet_at=self._last_packet_at,
+                packets=flow.packets,
+                bytes=flow.bytes,
+                last_packet_at=last,
             )

@@ -44,7 +44,10 @@ class IngestManager:
                     self._always_on.add(key)
                 else:
                     initial = CameraState.IDLE
-                self.health[key] = StreamHealth(camera.id, role.value, on_change, initial)
+                stream = hub.stream(camera.id, role.value)
+                self.health[key] = StreamHealth(
+                    camera.id, role.value, on_change, initial, flow=stream.stats
+                )
                 self._urls[key] = stream_cfg.url
                 self._options[key] = SourceOptions(
                     transport=config.stream_transport(camera, role),
@@ -53,7 +56,6 @@ class IngestManager:
                     # (a frozen camera sends no bytes), so the shorter of the two settings wins
                     read_timeout_s=min(settings.read_timeout_s, settings.stall_timeout_s),
                 )
-                hub.stream(camera.id, role.value)
 
     def start(self) -> None:
         self.hub.set_demand_listener(self._on_demand)

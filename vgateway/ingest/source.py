@@ -1,6 +1,9 @@
 """Opening an RTSP stream with PyAV and demuxing it without decoding.
 
 Blocking code, run on an ingest thread. PyAV releases the GIL while it waits on the network.
+`pump` hands each packet straight to its sink from the demux loop: with 119 cameras on two
+cores, every Python call per packet (a generator step, a second callback) costs about 2 % of
+the ffmpeg peer's CPU, many times what it costs in a single-threaded timing.
 """
 
 from __future__ import annotations
@@ -8,10 +11,10 @@ from __future__ import annotations
 import contextlib
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 import av
 
@@ -26,6 +29,12 @@ class IngestError(Exception):
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(redact_text(message))
         self.kind = kind  # "offline" | "auth_failed" | "unsupported_codec" | "stalled"
+
+
+class Control(Protocol):
+    """Read by `pump` after every packet: set `stopping` to end the pull."""
+
+    stopping: bool
 
 
 @dataclass(frozen=True)
@@ -117,8 +126,15 @@ class RtspSource:
         )
         return self.info
 
-    def packets(self, epoch: int) -> Iterator[MediaPacket]:
-        """Yield packets until the upstream ends (a clean end is a disconnect)."""
+    def pump(
+        self,
+        epoch: int,
+        sink: Callable[[MediaPacket], object],
+        control: Control,
+        on_first: Callable[[], object],
+    ) -> None:
+        """Give every packet to `sink` until `control.stopping` (returns) or the upstream fails
+        or ends (raises IngestError). `on_first` runs once, after the first packet."""
         assert self._container is not None and self.info is not None
         info = self.info
         time_base = info.time_base
@@ -126,13 +142,21 @@ class RtspSource:
         # Hot path (every packet of every camera): locals only, and the tuple is built by
         # tuple.__new__ directly, skipping NamedTuple's Python-level __new__.
         make = tuple.__new__
+        first = True
         try:
-            for packet in self._container.demux(self._stream):
-                data = bytes(packet)
+            for raw in self._container.demux(self._stream):
+                data = bytes(raw)
                 if not data:
                     continue  # flush packet at end of stream
-                pts, dts, key = packet.pts, packet.dts, packet.is_keyframe
-                yield make(MediaPacket, (data, pts, dts, time_base, key, now(), epoch, info))
+                key = raw.is_keyframe
+                sink(
+                    make(MediaPacket, (data, raw.pts, raw.dts, time_base, key, now(), epoch, info))
+                )
+                if control.stopping:
+                    return
+                if first:
+                    first = False
+                    on_first()
         except Exception as exc:
             raise classify(exc) from None
         raise IngestError("offline", "the camera closed the connection")

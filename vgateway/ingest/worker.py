@@ -39,7 +39,7 @@ class IngestWorker:
         self.options = options
         self.backoff = backoff
         self._stop = threading.Event()
-        self._stopping = False  # mirrors _stop; a plain read on the per-packet path
+        self.stopping = False  # mirrors _stop; a plain read on the per-packet path (Control)
         self._thread = threading.Thread(target=self._run, name=f"ingest-{stream.key}", daemon=True)
 
     @classmethod
@@ -65,7 +65,7 @@ class IngestWorker:
         self._thread.start()
 
     def request_stop(self) -> None:
-        self._stopping = True
+        self.stopping = True
         self._stop.set()
 
     def join(self, timeout: float) -> None:
@@ -100,20 +100,13 @@ class IngestWorker:
                 info = source.open()
                 epoch = stream.begin_epoch(info)
                 health.connected(info)
-                packets = source.packets(epoch)
-                publish, on_packet = stream.publish, health.on_packet
-                for packet in packets:
-                    publish(packet)
-                    on_packet(packet)
+
+                def online() -> None:
+                    health.set_state(CameraState.ONLINE)
                     self.backoff.reset()
                     log.info("camera %s: online (%s %s)", stream.key, info.codec, info.resolution)
-                    break
-                # the per-packet loop: nothing here that is not needed for every packet
-                for packet in packets:
-                    publish(packet)
-                    on_packet(packet)
-                    if self._stopping:
-                        return None
+
+                source.pump(epoch, stream.publish, self, online)
         except IngestError as exc:
             return exc
-        return IngestError("offline", "the stream ended")
+        return None

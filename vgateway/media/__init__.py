@@ -4,5 +4,6 @@ Owns the value types shared by ingest, hub, relay and recording. Consumes nothin
 """
 
 from vgateway.media.packet import MediaPacket, StreamInfo
+from vgateway.media.stats import FlowStats
 
-__all__ = ["MediaPacket", "StreamInfo"]
+__all__ = ["FlowStats", "MediaPacket", "StreamInfo"]
