@@ -126,9 +126,7 @@ class Stream:
         elapsed = latest.at - previous.at
         interval = None
         if latest.seconds is not None and previous.seconds is not None:
-            interval = (
-                latest.seconds - previous.seconds if latest.seconds > previous.seconds else None
-            )
+            interval = max(latest.seconds - previous.seconds, 0.0) or None  # None: no timing
         return FlowStats(
             *counts,
             fps=(latest.packets - previous.packets) / elapsed,
