@@ -8,7 +8,8 @@ the bitrate, the mean keyframe and P-frame decode time, decodes per camera-secon
 (process time, one thread) per camera-second, with what that makes for N cameras. Interval
 variants are interleaved over several rounds, so machine noise falls on all of them alike.
 
-    .venv/bin/python bench/decode_cost.py [--gops 2,1] [--seconds 60] [--cameras 119]
+    .venv/bin/python bench/decode_cost.py [--gops as-shot,1] [--seconds 70] [--rounds 3]
+                                          [--cameras 119]
 """
 
 from __future__ import annotations

@@ -55,6 +55,7 @@ class SimulatorProcess:
         self._media_dir = default_media_dir() if media_dir == DEFAULT_MEDIA else media_dir
         self._codecs = dict(codecs or {})
         self._sub_gop_s = sub_gop_s
+        self._direct_port: int | None = None  # the GStreamer server's; kept across its restarts
         self._process: subprocess.Popen[str] | None = None
         self._http: httpx.Client | None = None
         self._stderr_tail: collections.deque[str] = collections.deque(maxlen=20)
@@ -78,10 +79,12 @@ class SimulatorProcess:
     def direct_url(self, camera_id: str, stream: str = "main") -> str:
         """The stream straight from the GStreamer server, not through the fault proxy: faults do
         not reach it. For load benches, where the proxy would only take CPU from the machine."""
-        port = self.status()["server"]["port"]
-        if port is None:
-            raise SimulatorError("the simulator's RTSP server is not running")
-        return f"rtsp://{self.host}:{port}/{camera_id}/{stream}"
+        if self._direct_port is None:
+            port = self.status()["server"]["port"]
+            if port is None:
+                raise SimulatorError("the simulator's RTSP server is not running")
+            self._direct_port = int(port)
+        return f"rtsp://{self.host}:{self._direct_port}/{camera_id}/{stream}"
 
     def start(self, timeout: float = 30) -> None:
         """Start the simulator and block until every camera is served."""
@@ -139,6 +142,7 @@ class SimulatorProcess:
 
     def stop(self) -> None:
         """Stop the simulator and its GStreamer server; idempotent."""
+        self._direct_port = None  # a new simulator gets a new port
         if self._http is not None:
             self._http.close()
             self._http = None
