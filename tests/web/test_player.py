@@ -84,3 +84,34 @@ def test_h265_codec_tile_over_mse(gateway: Gateway, page: Page) -> None:
     expect(tile(page, 0).locator(".msg-text")).to_have_text(
         "浏览器不支持该编码 (H.265)", timeout=20_000
     )
+
+
+# The Player with sessions that play at once and end when told: what the status says between
+# the end of one session and the picture of the next.
+PLAYER_AFTER_SESSION_ENDS = """async () => {
+  const { Player } = await import('/js/player/player.js');
+  class Session {
+    constructor() { this.kind = 'webrtc'; this.ended = new Promise((r) => { this.end = r; }); }
+    async open() {}
+    close() { this.end(null); }
+  }
+  class TestPlayer extends Player { session() { return new Session(); } }
+  const timing = { backoffMinMs: 200, backoffMaxMs: 1000, webrtcRetryMs: 10000 };
+  const player = new TestPlayer(document.createElement('video'),
+    { cameraId: 'cam', role: 'sub', settings: { transport: 'webrtc', timing } });
+  const tick = (ms) => new Promise((r) => setTimeout(r, ms));
+  player.start();
+  await tick(5200); // played long enough to reconnect at once when it drops
+  const before = player.status.phase;
+  player.restart();
+  await tick(0);
+  const after = player.status.phase;
+  player.stop();
+  return [before, after];
+}"""
+
+
+def test_status_leaves_playing_as_soon_as_the_session_ends(gateway: Gateway, page: Page) -> None:
+    # a tile must not show LIVE over an empty picture while the next session comes up
+    open_wall(page, gateway.url("/"))
+    assert page.evaluate(PLAYER_AFTER_SESSION_ENDS) == ["playing", "connecting"]

@@ -115,6 +115,8 @@ export class Player extends EventTarget {
         if (token !== this.token) return;
         this.current?.close();
         this.current = null;
+        // no picture any more: never report 'playing' while the next session comes up
+        this.setStatus({ phase: 'connecting', transport: this.status.transport });
       } else {
         session.close();
       }
