@@ -2,7 +2,8 @@
 
     python bench/detect_load.py --cameras 119 --seconds 60 --warmup 25
     (--pair: YOLOX pair_wide_frames; --budget N: process CPU budget; --simulator-nice 10;
-     --sub-gop 1: cameras set to a 1 s I-frame interval; --via-proxy: through the fault proxy)
+     --sub-gop 1: cameras set to a 1 s I-frame interval; --via-proxy: through the fault proxy;
+     --whole-frames: the detector always sees whole frames, not the band of rows that moved)
 
 Starts the camera simulator (a separate process, not counted, but on the same cores; the
 gateway pulls straight from its GStreamer server, as no faults are injected here and the fault
@@ -26,6 +27,7 @@ Each target is printed with "met" or "MISSED".
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
@@ -100,7 +102,8 @@ def renice(pid: int, nice: int) -> None:
     GStreamer server runs in its own session, so its autogroup is reniced too (with
     autogroups, CPU is shared between sessions first, threads' nice values only count within)."""
     for task in os.listdir(f"/proc/{pid}/task"):
-        os.setpriority(os.PRIO_PROCESS, int(task), nice)
+        with contextlib.suppress(ProcessLookupError):  # a thread that ended meanwhile
+            os.setpriority(os.PRIO_PROCESS, int(task), nice)
     try:
         with open(f"/proc/{pid}/autogroup", "w", encoding="ascii") as handle:
             handle.write(str(nice))
@@ -224,6 +227,7 @@ def run(
     simulator_nice: int = 0,
     sub_gop_s: float = 0.0,
     via_proxy: bool = False,
+    whole_frames: bool = False,
 ) -> dict[str, Any]:
     load_before, pressure_before = os.getloadavg(), cpu_pressure()
     simulator = SimulatorProcess(cameras=cameras, sub_gop_s=sub_gop_s)
@@ -238,7 +242,9 @@ def run(
             detector["pair_wide_frames"] = True
         rules = {
             "detectors": {"default": detector},
-            "cameras": {c: CAMERA_RULES for c in sim.camera_ids},
+            "cameras": {
+                c: {**CAMERA_RULES, "motion_band": not whole_frames} for c in sim.camera_ids
+            },
         }
         (base / "camera_configs").mkdir()
         (base / "camera_configs" / "rules.yaml").write_text(yaml.safe_dump(rules))
@@ -368,6 +374,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="pull the cameras through the simulator's fault proxy (0.2 core more on the machine)",
     )
+    parser.add_argument(
+        "--whole-frames",
+        action="store_true",
+        help="the detector always sees whole frames (motion_band off), not the rows that moved",
+    )
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     args = parser.parse_args(argv)
     result = run(
@@ -380,6 +391,7 @@ def main(argv: list[str] | None = None) -> int:
         args.simulator_nice,
         args.sub_gop,
         args.via_proxy,
+        args.whole_frames,
     )
     for key, value in result.items():
         print(f"{key:<36} {value}")

@@ -1,6 +1,7 @@
 """Per-rule event precision/recall on the shared clips against hand-labelled intervals.
 
     python bench/detect_eval.py --rules          # (or: python bench/rule_eval.py)
+    python bench/rule_eval.py --whole-frames     # the same, detecting on whole frames only
 
 Truth and the rules run on each clip are in tests/data/rule_intervals.yaml (how they were
 labelled is written at its top). An event matches one truth interval when their spans overlap
@@ -71,9 +72,9 @@ def event_span(event: Event, t0: float) -> tuple[float, float]:
 
 
 def evaluate_clip(
-    clip: dict[str, Any], shared: Path, pool: DetectorPool, slack: float = 0.5
+    clip: dict[str, Any], shared: Path, pool: DetectorPool, slack: float = 0.5, bands: bool = True
 ) -> list[RuleScore]:
-    rules = CameraRules.model_validate(clip["rules"])
+    rules = CameraRules.model_validate({**clip["rules"], "motion_band": bands})
     tz = ZoneInfo("Asia/Shanghai")
     t0 = dt.datetime.fromisoformat(clip["t0"]).replace(tzinfo=tz).timestamp()
     events, _ = run_clip(
@@ -93,11 +94,11 @@ def evaluate_clip(
     return scores
 
 
-def rules_eval(shared: Path = SHARED, truth: Path = TRUTH) -> list[RuleScore]:
+def rules_eval(shared: Path = SHARED, truth: Path = TRUTH, bands: bool = True) -> list[RuleScore]:
     doc = yaml.safe_load(truth.read_text(encoding="utf-8"))
     pool = DetectorPool(RulesFile(), REPO)
     pool.put("default", pool.get("default"))
-    return [s for clip in doc["clips"] for s in evaluate_clip(clip, shared, pool)]
+    return [s for clip in doc["clips"] for s in evaluate_clip(clip, shared, pool, bands=bands)]
 
 
 def _fmt(value: float | None) -> str:
@@ -131,9 +132,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--shared", type=Path, default=SHARED)
     parser.add_argument("--truth", type=Path, default=TRUTH)
+    parser.add_argument(
+        "--whole-frames",
+        action="store_true",
+        help="always detect on the whole frame, not on the band of rows that moved",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    print_rules(rules_eval(args.shared, args.truth))
+    print_rules(rules_eval(args.shared, args.truth, bands=not args.whole_frames))
     print(f"{time.perf_counter() - started:.1f} s")
     return 0
 

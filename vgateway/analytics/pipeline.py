@@ -2,10 +2,11 @@
 
 `observe` runs on every analysed frame: motion (which gates the detector), the scene rules
 (static object, streetlight, tamper) and the decision whether the object detector should see
-this frame. `detect` runs the detectors (stateless, any thread); `apply` feeds their result to
-the tracks and the object rules. The live service runs `detect` on a separate, shared inference
-stage, so object rules advance on their own timeline: each kind of rule has its own event
-lifecycle, and each sees its frames in capture order. `analyse` does all three in line.
+this frame, and on which rows (`detection_input`). `detect` runs the detectors (stateless, any
+thread); `apply` feeds their result to the tracks and the object rules. The live service runs
+`detect` on a separate, shared inference stage, so object rules advance on their own timeline:
+each kind of rule has its own event lifecycle, and each sees its frames in capture order.
+`analyse` does all three in line.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from detectors import Detection, Frame
-from detectors.motion import MotionDetector, MotionOptions
+from detectors.motion import MotionDetector, MotionOptions, MotionResult
 from vgateway.analytics.assembly import CameraParts, assemble
+from vgateway.analytics.band import Band, carried, plan_band, shifted, stirring
 from vgateway.analytics.detectors_pool import DetectorPool
+from vgateway.analytics.geometry import Box
 from vgateway.analytics.rules import CameraRules
 from vgateway.analytics.scene import Scene
 from vgateway.events.lifecycle import EventLifecycle, Renderer
@@ -35,6 +38,9 @@ TAMPER_INTERVAL_S = 2.0
 # still objects alive) may be stretched this far when the machine is short: tracks are dropped
 # after 8 s unseen, so 2 s x 2 still refreshes each one twice before that.
 MAX_REFRESH_STRETCH = 2.0
+# While motion goes on, the detector sees only the band of rows that moved (band.py), and the
+# whole frame at least this often: still objects are checked for real, not only carried.
+WHOLE_FRAME_S = 4.0
 
 Detections = Mapping[str, Sequence[Detection]]
 
@@ -45,6 +51,7 @@ class Observation:
     motion: bool
     gated: bool  # motion touched a zone an object rule watches
     detectors: tuple[str, ...]  # run these on this frame, then `apply` (empty: none due)
+    band: Band | None = None  # ... on these rows only (None: the whole frame)
 
 
 @dataclass
@@ -81,6 +88,8 @@ class CameraPipeline:
         self._parts = CameraParts()
         self._shape: tuple[int, ...] | None = None
         self._last_detect = -1e18
+        self._last_whole = -1e18
+        self._last_found: dict[str, list[Detection]] = {}  # what each book was last fed
         self._had_objects = False
 
     # -- every frame ---------------------------------------------------------------------------
@@ -89,6 +98,7 @@ class CameraPipeline:
         refreshes while the machine is short; frames with motion in a zone are never delayed."""
         if self._shape != frame.shape:
             self._parts = assemble(self.rules, frame.shape[1], frame.shape[0])
+            self._last_found = {}
             self._shape = frame.shape
         parts = self._parts
         scene = self._scene(frame, t)
@@ -116,8 +126,24 @@ class CameraPipeline:
         messages = self._scene_events.observe(conditions, t, self._renderer(frame))
         gated = parts.gate(motion.boxes)
         stretch = min(max(refresh_stretch, 1.0), MAX_REFRESH_STRETCH)
-        due = self._detection_due(t, gated, self._refresh_s * stretch)
-        return Observation(messages, bool(motion.boxes), gated, tuple(parts.books) if due else ())
+        if not self._detection_due(t, bool(gated), self._refresh_s * stretch):
+            return Observation(messages, bool(motion.boxes), bool(gated), ())
+        band = self._band(gated, motion, frame.shape, t)
+        if band is None:
+            self._last_whole = t
+        return Observation(messages, bool(motion.boxes), bool(gated), tuple(parts.books), band)
+
+    def _band(
+        self, gated: Sequence[Box], motion: MotionResult, shape: tuple[int, ...], t: float
+    ) -> Band | None:
+        """The rows to detect on: the band around the motion, or None for the whole frame
+        (no motion in a zone: a refresh of the still tracks; or the whole frame is due)."""
+        whole_due = t - self._last_whole >= WHOLE_FRAME_S - 0.5 / self.rules.fps
+        if not self.rules.motion_band or not gated or whole_due:
+            return None
+        known = [d.box for found in self._last_found.values() for d in found]
+        moving = [m.box for m in motion.boxes] + stirring(known, motion.mask, shape[1])
+        return plan_band(moving, known, shape[0])
 
     def _detection_due(self, t: float, gate: bool, refresh_s: float) -> bool:
         books = self._parts.books
@@ -140,8 +166,11 @@ class CameraPipeline:
         """Run the named detectors; touches no state of this pipeline."""
         return {name: self._detectors.get(name).detect(frame) for name in names}
 
-    def apply(self, frame: Frame, t: float, detections: Detections) -> list[EventMessage]:
-        """Feed one frame's detections to the tracks and the object rules."""
+    def apply(
+        self, frame: Frame, t: float, detections: Detections, band: Band | None = None
+    ) -> list[EventMessage]:
+        """Feed one frame's detections to the tracks and the object rules. With a `band`, the
+        detections were found on `detection_input(frame, band)`: the rows of that band."""
         if self._shape != frame.shape:
             return []  # the picture size changed while this frame waited: its tracks are gone
         parts = self._parts
@@ -149,7 +178,11 @@ class CameraPipeline:
         scene.detected = True
         self._had_objects = any(detections.values())
         for name, book in parts.books.items():
-            seen = book.update(detections.get(name, ()), t)
+            found = list(detections.get(name, ()))
+            if band is not None:
+                found = shifted(found, band) + carried(self._last_found.get(name, ()), band)
+            self._last_found[name] = found
+            seen = book.update(found, t)
             scene.seen[name] = {track.id for track in seen}
             scene.tracks[name] = book.tracks()
         scene.read_plate = self._detectors.read_plate
@@ -161,7 +194,8 @@ class CameraPipeline:
         seen = self.observe(frame, t)
         messages = list(seen.messages)
         if seen.detectors:
-            messages += self.apply(frame, t, self.detect(frame, seen.detectors))
+            found = self.detect(detection_input(frame, seen.band), seen.detectors)
+            messages += self.apply(frame, t, found, seen.band)
         return FrameResult(messages, len(seen.detectors), seen.motion)
 
     # -- events --------------------------------------------------------------------------------
@@ -179,3 +213,8 @@ class CameraPipeline:
     def _renderer(self, frame: Frame) -> Renderer:
         zones = [z.points for z in self._parts.zones.values()]
         return lambda boxes: render_snapshot(frame, boxes, zones=zones)
+
+
+def detection_input(frame: Frame, band: Band | None) -> Frame:
+    """What the detectors see of `frame`: the band's rows (a view, no copy), or all of it."""
+    return frame if band is None else frame[band.top : band.bottom]

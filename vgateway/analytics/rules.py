@@ -192,6 +192,11 @@ class CameraRules(BaseModel):
 
     enabled: bool = Field(default=True, description="Switch the camera's analytics off.")
     fps: float = Field(default=1.0, gt=0, le=30, description="Frames analysed per second.")
+    motion_band: bool = Field(
+        default=True,
+        description="While things move, run the object detector only on the band of rows that "
+        "moved (the whole frame every few seconds); off: always the whole frame.",
+    )
     frame_size: tuple[int, int] | None = Field(
         default=None, description="[width, height] the coordinates were drawn on (default: as is)."
     )
