@@ -8,7 +8,7 @@ from typing import Any
 
 from detectors.luminance import LuminanceOptions, RegionLuminance, TamperDetector, TamperResult
 from detectors.motion import StaticForegroundTracker, StaticOptions
-from vgateway.analytics.geometry import Box, Point, Polygon
+from vgateway.analytics.geometry import Point, Polygon
 from vgateway.analytics.object_rules import (
     DesignatedVehicle,
     PersonInZone,
@@ -48,12 +48,13 @@ class CameraParts:
     lamps: list[tuple[StreetlightOut, RegionLuminance, list[int]]] = field(default_factory=list)
     tamper: list[TamperCheck] = field(default_factory=list)
 
-    def gate(self, motion_boxes: list[Any]) -> list[Box]:
-        """The motion boxes that touch a zone an object rule watches (empty: none)."""
+    def gate(self, motion_boxes: list[Any]) -> bool:
+        """Whether motion touches a zone an object rule watches."""
+        if not motion_boxes:
+            return False
         if self.whole_frame_gate:
-            return [m.box for m in motion_boxes]
-        zones = self.gate_zones
-        return [m.box for m in motion_boxes if any(z.intersects_box(m.box) for z in zones)]
+            return True
+        return any(z.intersects_box(m.box) for m in motion_boxes for z in self.gate_zones)
 
 
 def _scale(rules: CameraRules, width: int, height: int) -> tuple[float, float]:

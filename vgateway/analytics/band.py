@@ -12,6 +12,7 @@ of the frame is not worth it: the whole frame runs.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -22,7 +23,7 @@ from detectors import Detection
 from vgateway.analytics.geometry import Box
 
 MARGIN = 0.08  # of the frame height above and below the motion: the object's unmoving part
-MAX_SHARE = 0.7  # a taller band is not worth the carried tracks: detect on the whole frame
+MAX_SHARE = 0.7  # a taller band saves too little to carry anything: detect on the whole frame
 STEP = 8  # rows: bands snap to this grid, so their heights repeat for the detector
 
 
@@ -55,7 +56,7 @@ def plan_band(motion: Sequence[Box], known: Iterable[Box], height: int) -> Band 
                 top, bottom = min(top, box[1]), max(bottom, box[3])
                 pending.remove(box)
                 grown = True
-    band = Band(max(0, int(top) // STEP * STEP), min(height, -(-int(bottom + 1) // STEP) * STEP))
+    band = Band(max(0, math.floor(top / STEP) * STEP), min(height, math.ceil(bottom / STEP) * STEP))
     return band if band.height <= MAX_SHARE * height else None
 
 

@@ -21,7 +21,6 @@ from detectors.motion import MotionDetector, MotionOptions, MotionResult
 from vgateway.analytics.assembly import CameraParts, assemble
 from vgateway.analytics.band import Band, carried, plan_band, shifted, stirring
 from vgateway.analytics.detectors_pool import DetectorPool
-from vgateway.analytics.geometry import Box
 from vgateway.analytics.rules import CameraRules
 from vgateway.analytics.scene import Scene
 from vgateway.events.lifecycle import EventLifecycle, Renderer
@@ -126,20 +125,18 @@ class CameraPipeline:
         messages = self._scene_events.observe(conditions, t, self._renderer(frame))
         gated = parts.gate(motion.boxes)
         stretch = min(max(refresh_stretch, 1.0), MAX_REFRESH_STRETCH)
-        if not self._detection_due(t, bool(gated), self._refresh_s * stretch):
-            return Observation(messages, bool(motion.boxes), bool(gated), ())
-        band = self._band(gated, motion, frame.shape, t)
+        if not self._detection_due(t, gated, self._refresh_s * stretch):
+            return Observation(messages, bool(motion.boxes), gated, ())
+        band = self._band(motion, frame.shape, t) if gated else None
         if band is None:
             self._last_whole = t
-        return Observation(messages, bool(motion.boxes), bool(gated), tuple(parts.books), band)
+        return Observation(messages, bool(motion.boxes), gated, tuple(parts.books), band)
 
-    def _band(
-        self, gated: Sequence[Box], motion: MotionResult, shape: tuple[int, ...], t: float
-    ) -> Band | None:
-        """The rows to detect on: the band around the motion, or None for the whole frame
-        (no motion in a zone: a refresh of the still tracks; or the whole frame is due)."""
+    def _band(self, motion: MotionResult, shape: tuple[int, ...], t: float) -> Band | None:
+        """The rows of a frame with motion in a zone to detect on: the band around the motion,
+        or None for the whole frame (due every WHOLE_FRAME_S, or bands switched off)."""
         whole_due = t - self._last_whole >= WHOLE_FRAME_S - 0.5 / self.rules.fps
-        if not self.rules.motion_band or not gated or whole_due:
+        if not self.rules.motion_band or whole_due:
             return None
         known = [d.box for found in self._last_found.values() for d in found]
         moving = [m.box for m in motion.boxes] + stirring(known, motion.mask, shape[1])
