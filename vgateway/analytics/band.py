@@ -42,7 +42,7 @@ class Band:
 
 def plan_band(motion: Sequence[Box], known: Iterable[Box], height: int) -> Band | None:
     """The rows holding `motion` and every `known` box they touch; None: the whole frame."""
-    if not motion or height <= 0:
+    if not motion:
         return None
     margin = MARGIN * height
     top = min(box[1] for box in motion) - margin
