@@ -130,3 +130,31 @@ def test_stats_count_every_packet_and_rate_the_latest_gop() -> None:
     stream.publish(packet(0)._replace(wallclock=t0 + 30))
     stats = stream.stats()
     assert (stats.packets, stats.fps, stats.keyframe_interval_s) == (46, 0.0, None)
+
+
+def test_a_thread_asleep_in_get_blocking_is_woken_by_the_next_packet() -> None:
+    stream = Hub().stream("cam001", "sub")
+    stream.begin_epoch(INFO)
+    sub = stream.subscribe("recorder")
+    got: list[MediaPacket | None] = []
+    reader = threading.Thread(target=lambda: got.append(sub.get_blocking(5.0)))
+    reader.start()
+    time.sleep(0.1)  # the reader is asleep: only then is the condition signalled
+    started = time.monotonic()
+    stream.publish(packet(0))
+    reader.join(5.0)
+    assert got and got[0] is not None and got[0].pts == 0
+    assert time.monotonic() - started < 1.0  # woken, not timed out
+
+
+def test_take_hands_over_what_is_queued_in_order_and_reports_close_once_drained() -> None:
+    stream = Hub().stream("cam001", "sub")
+    stream.begin_epoch(INFO)
+    sub = stream.subscribe("analytics")
+    assert sub.take(10) == []
+    for i in range(5):
+        stream.publish(packet(i))
+    assert [p.pts // 3600 for p in sub.take(3)] == [0, 1, 2]
+    sub.close()
+    with pytest.raises(SubscriptionClosed):
+        sub.take(10)

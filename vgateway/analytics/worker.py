@@ -87,17 +87,11 @@ class CameraWorker:
         return not self.closed and not self._applying and len(self.subscription) > 0
 
     def _drain(self) -> list[MediaPacket]:
-        packets: list[MediaPacket] = []
-        for _ in range(self.subscription.maxlen):
-            try:
-                packet = self.subscription.get_blocking(0)
-            except SubscriptionClosed:
-                self.closed = True
-                break
-            if packet is None:
-                break
-            packets.append(packet)
-        return packets
+        try:
+            return self.subscription.take(self.subscription.maxlen)
+        except SubscriptionClosed:
+            self.closed = True
+            return []
 
     def step(self) -> None:
         share = self._decode_share()

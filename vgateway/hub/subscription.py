@@ -2,7 +2,12 @@
 
 The producer is an ingest thread and must never block: when the queue is full the consumer is
 too slow, so its backlog is dropped and it resumes at the next keyframe (a decoder cannot start
-mid-GOP). Consumers read either from asyncio (`await get()`) or from a thread (`get_blocking()`).
+mid-GOP). Consumers read either from asyncio (`await get()`) or from a thread (`get_blocking()`,
+or `take()` to poll everything queued at once).
+
+`offer` runs for every packet of every subscribed stream, so it signals only consumers that are
+actually asleep: the analytics and recording threads poll, and a condition notify with nobody
+waiting still costs several Python calls per packet.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ class Subscription:
         self._queue: deque[MediaPacket] = deque()
         self._lock = threading.Lock()
         self._ready = threading.Condition(self._lock)
+        self._sleepers = 0  # threads waiting in get_blocking
         self._waiter: asyncio.Future[None] | None = None
         self._waiter_loop: asyncio.AbstractEventLoop | None = None
         self._skipping = False
@@ -73,7 +79,8 @@ class Subscription:
 
     def _wake(self) -> None:
         # Called with the lock held.
-        self._ready.notify()
+        if self._sleepers:
+            self._ready.notify()
         waiter, loop = self._waiter, self._waiter_loop
         if waiter is not None and loop is not None:
             self._waiter = None
@@ -101,13 +108,30 @@ class Subscription:
     def get_blocking(self, timeout: float | None = None) -> MediaPacket | None:
         """Next packet from a thread; None on timeout; raises SubscriptionClosed when closed."""
         with self._lock:
-            if not self._queue and not self._closed:
-                self._ready.wait(timeout)
+            if not self._queue and not self._closed and timeout != 0:
+                self._sleepers += 1
+                try:
+                    self._ready.wait(timeout)
+                finally:
+                    self._sleepers -= 1
             if self._queue:
                 return self._queue.popleft()
             if self._closed:
                 raise SubscriptionClosed(self.name)
             return None
+
+    def take(self, limit: int) -> list[MediaPacket]:
+        """Up to `limit` queued packets, oldest first, without waiting (empty when none);
+        raises SubscriptionClosed once closed and drained."""
+        with self._lock:
+            queue = self._queue
+            if not queue and self._closed:
+                raise SubscriptionClosed(self.name)
+            if len(queue) <= limit:
+                packets = list(queue)
+                queue.clear()
+                return packets
+            return [queue.popleft() for _ in range(limit)]
 
     def __aiter__(self) -> Subscription:
         return self
