@@ -5,7 +5,10 @@ same run (one `ffmpeg -rtsp_transport tcp -i URL -c copy -f null -` per camera):
 cores, RSS, CPU per camera. Then the seconds from a camera coming back to its first packet while
 its reconnect backoff is at the cap, and snapshot latency.
 
-    .venv/bin/python bench/ingest.py [--cameras 119] [--seconds 20]
+    .venv/bin/python bench/ingest.py [--cameras 119] [--seconds 20] [--read-pacing-frames N]
+
+`--read-pacing-frames` sets the gateway's `ingest.read_pacing_frames` (default: the gateway's own
+default, 2; 0 reads as bytes arrive, as the gateway did before read pacing).
 """
 
 from __future__ import annotations
@@ -33,7 +36,9 @@ from vgateway.simulator.client import SimulatorProcess
 REPO = Path(__file__).resolve().parents[1]
 
 
-def write_config(sim: SimulatorProcess, cams: list[str], workdir: Path, port: int) -> Path:
+def write_config(
+    sim: SimulatorProcess, cams: list[str], workdir: Path, port: int, pacing: int | None
+) -> Path:
     cameras = [
         {
             "id": cam,
@@ -60,6 +65,7 @@ def write_config(sim: SimulatorProcess, cams: list[str], workdir: Path, port: in
         "auth": {"enabled": False},
         # ingest alone: no event pre-roll buffers (bench/record.py measures recording)
         "recording": {"mode": "off"},
+        **({} if pacing is None else {"ingest": {"read_pacing_frames": pacing}}),
         "towns": [{"id": "bench", "name": "基准街道", "name_en": "Bench", "kind": "街道"}],
         "cameras": cameras,
     }
@@ -127,9 +133,11 @@ def percentile(values: list[float], q: float) -> float:
 class Gateway:
     """`vgateway run` as a subprocess on its own port, for a subset of the cameras."""
 
-    def __init__(self, sim: SimulatorProcess, cams: list[str], workdir: Path) -> None:
+    def __init__(
+        self, sim: SimulatorProcess, cams: list[str], workdir: Path, pacing: int | None
+    ) -> None:
         self.port = free_port()
-        config = write_config(sim, cams, workdir, self.port)
+        config = write_config(sim, cams, workdir, self.port, pacing)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "vgateway", "run", "--config", str(config)],
             cwd=workdir,
@@ -172,7 +180,9 @@ def stop_peers(peers: list[subprocess.Popen[bytes]]) -> None:
         peer.wait(10)
 
 
-def same_window(sim: SimulatorProcess, workdir: Path, seconds: float, warmup: float) -> float:
+def same_window(
+    sim: SimulatorProcess, workdir: Path, seconds: float, warmup: float, pacing: int | None
+) -> float:
     """Gateway on one half of the cameras and ffmpeg on the other, measured in the same window,
     then swapped: both sides see the same machine noise. Returns gateway/ffmpeg CPU."""
     cams = sim.camera_ids
@@ -181,7 +191,7 @@ def same_window(sim: SimulatorProcess, workdir: Path, seconds: float, warmup: fl
     for gw_half, ff_half in (halves, halves[::-1]):
         peers = start_peers(sim, ff_half)
         try:
-            gateway = Gateway(sim, gw_half, workdir)
+            gateway = Gateway(sim, gw_half, workdir, pacing)
         except BaseException:
             stop_peers(peers)
             raise
@@ -206,6 +216,9 @@ def main() -> None:
     parser.add_argument("--cameras", type=int, default=119)
     parser.add_argument("--seconds", type=float, default=20.0, help="measurement window")
     parser.add_argument("--warmup", type=float, default=8.0)
+    parser.add_argument(
+        "--read-pacing-frames", type=int, default=None, help="ingest.read_pacing_frames (0-4)"
+    )
     args = parser.parse_args()
     if shutil.which("ffmpeg") is None:
         raise SystemExit("ffmpeg is not installed (apt-get install ffmpeg)")
@@ -213,7 +226,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="vgw-bench-"))
     with SimulatorProcess(cameras=args.cameras) as sim:
         cams = sim.camera_ids
-        gateway = Gateway(sim, cams, workdir)
+        gateway = Gateway(sim, cams, workdir, args.read_pacing_frames)
         try:
             time.sleep(args.warmup)
             gw_cores, gw_rss = measure([gateway.process.pid], args.seconds)
@@ -231,7 +244,7 @@ def main() -> None:
             ff_cores, ff_rss = measure([p.pid for p in peers], args.seconds)
         finally:
             stop_peers(peers)
-        paired = same_window(sim, workdir, args.seconds, args.warmup)
+        paired = same_window(sim, workdir, args.seconds, args.warmup, args.read_pacing_frames)
 
     n = args.cameras
     mib = 1024 * 1024
@@ -239,6 +252,8 @@ def main() -> None:
         f"\n== ingest: {n} simulated 640x352 24 fps cameras (sub streams), "
         f"{args.seconds:.0f} s windows, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f} =="
     )
+    pacing = "default" if args.read_pacing_frames is None else args.read_pacing_frames
+    print(f"ingest.read_pacing_frames: {pacing}")
     print(f"all {n} online {gateway.ready_s:.1f} s after the gateway started")
     print(f"{'':30}{'cores':>8}{'RSS MiB':>10}{'% core/camera':>15}")
     gw_row = f"{gw_cores:8.3f}{gw_rss / mib:10.0f}{100 * gw_cores / n:15.3f}"

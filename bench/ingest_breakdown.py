@@ -10,7 +10,8 @@ per-packet path at a time:
     bytes    + copy the payload to bytes
     packet   + build the MediaPacket (timestamps, keyframe flag, wallclock)
     hub      + Stream.publish (cached GOP, and the counts health reads)
-    ingest   the gateway's own RtspSource.pump into Stream.publish, as IngestWorker runs them
+    unpaced  the gateway's own RtspSource.pump into Stream.publish, reading as bytes arrive
+    ingest   the same with read pacing (two frames per wake), as IngestWorker runs them
 
     .venv/bin/python bench/ingest_breakdown.py [--cameras 119] [--seconds 10] [--rounds 2]
 """
@@ -33,7 +34,7 @@ sys.path.insert(0, str(REPO))
 from bench._proc import cpu_seconds  # noqa: E402
 from vgateway.simulator.client import SimulatorProcess  # noqa: E402
 
-VARIANTS = ("demux", "bytes", "packet", "hub", "ingest")
+VARIANTS = ("demux", "bytes", "packet", "hub", "unpaced", "ingest")
 AV_OPTIONS = {
     "rtsp_transport": "tcp",
     "timeout": "5000000",
@@ -52,12 +53,14 @@ def _pull(variant: str, index: int, url: str) -> None:
     from vgateway.media import MediaPacket
 
     stream = Stream(StreamKey(str(index), "sub"))
-    if variant == "ingest":
+    if variant in ("ingest", "unpaced"):
 
         class Running:
             stopping = False
 
-        with RtspSource(url, SourceOptions(Transport.tcp, 5.0, 5.0)) as source:
+        pacing = 2 if variant == "ingest" else 0
+        options = SourceOptions(Transport.tcp, 5.0, 5.0, pace_frames=pacing)
+        with RtspSource(url, options) as source:
             source.pump(stream.begin_epoch(source.open()), stream.publish, Running(), lambda: None)
         return
     container = av.open(url, options=AV_OPTIONS, timeout=(5.0, None))

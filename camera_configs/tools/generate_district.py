@@ -346,7 +346,8 @@ def build() -> dict[str, object]:
         "ingest": {
             "transport": "tcp", "connect_timeout_s": 5.0, "read_timeout_s": 5.0,
             "stall_timeout_s": 5.0, "backoff_initial_s": 0.5, "backoff_max_s": 10.0,
-            "backoff_jitter": 0.2, "subscriber_queue_packets": 250, "on_demand_idle_s": 30.0,
+            "backoff_jitter": 0.2, "read_pacing_frames": 2, "subscriber_queue_packets": 250,
+            "on_demand_idle_s": 30.0,
         },
         "towns": [
             {"id": t.id, "name": t.name, "name_en": t.name_en, "kind": t.kind} for t in TOWNS

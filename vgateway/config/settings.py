@@ -43,6 +43,15 @@ class IngestSettings(BaseModel):
         description="Random spread applied to each delay, as a fraction (0.2 = ±20%), so "
         "cameras behind one failed switch do not reconnect in lockstep.",
     )
+    read_pacing_frames: int = Field(
+        default=2,
+        ge=0,
+        le=4,
+        description="Read each camera when its frames are due, this many frames per wake-up, "
+        "instead of waking for every network packet. 1 adds at most 4 ms of delay; 2 (the "
+        "default) adds one frame interval more (40 ms at 25 fps) and takes about a third less "
+        "ingest CPU on a busy machine; 0 reads as bytes arrive.",
+    )
     subscriber_queue_packets: int = Field(
         default=250,
         ge=1,

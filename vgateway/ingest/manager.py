@@ -55,6 +55,7 @@ class IngestManager:
                     # FFmpeg's socket timeout is both the read timeout and the stall detector
                     # (a frozen camera sends no bytes), so the shorter of the two settings wins
                     read_timeout_s=min(settings.read_timeout_s, settings.stall_timeout_s),
+                    pace_frames=settings.read_pacing_frames,
                 )
 
     def start(self) -> None:

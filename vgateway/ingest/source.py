@@ -3,7 +3,9 @@
 Blocking code, run on an ingest thread. PyAV releases the GIL while it waits on the network.
 `pump` hands each packet straight to its sink from the demux loop: with 119 cameras on two
 cores, every Python call per packet (a generator step, a second callback) costs about 2 % of
-the ffmpeg peer's CPU, many times what it costs in a single-threaded timing.
+the ffmpeg peer's CPU, many times what it costs in a single-threaded timing. With `pace_frames`
+set it sleeps between frames (`ReadPacer`), so that its reads find whole frames buffered instead
+of waking for every network packet.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any, Protocol
 import av
 
 from vgateway.config import Transport
+from vgateway.ingest.pacing import ReadPacer
 from vgateway.media import MediaPacket, StreamInfo
 from vgateway.redact import redact_text
 
@@ -42,6 +45,7 @@ class SourceOptions:
     transport: Transport
     connect_timeout_s: float
     read_timeout_s: float
+    pace_frames: int = 2  # frames per wake (ReadPacer); 0 reads as bytes arrive
 
 
 def _av_options(opts: SourceOptions) -> dict[str, str]:
@@ -143,20 +147,28 @@ class RtspSource:
         # tuple.__new__ directly, skipping NamedTuple's Python-level __new__.
         make = tuple.__new__
         first = True
+        frames = self.options.pace_frames
+        pacer = ReadPacer(frames) if frames > 0 else None
+        seconds, clock, sleep = float(time_base), time.monotonic, time.sleep
+        started = clock()  # when the current read began
         try:
             for raw in self._container.demux(self._stream):
                 data = bytes(raw)
                 if not data:
                     continue  # flush packet at end of stream
-                key = raw.is_keyframe
-                sink(
-                    make(MediaPacket, (data, raw.pts, raw.dts, time_base, key, now(), epoch, info))
-                )
+                key, dts = raw.is_keyframe, raw.dts
+                sink(make(MediaPacket, (data, raw.pts, dts, time_base, key, now(), epoch, info)))
                 if control.stopping:
                     return
                 if first:
                     first = False
                     on_first()
+                if pacer is not None:
+                    stamp = None if dts is None else dts * seconds
+                    wait = pacer.wait_after(stamp, started, clock())
+                    if wait:
+                        sleep(wait)
+                    started = clock()
         except Exception as exc:
             raise classify(exc) from None
         raise IngestError("offline", "the camera closed the connection")
