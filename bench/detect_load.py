@@ -3,7 +3,8 @@
     python bench/detect_load.py --cameras 119 --seconds 60 --warmup 25
     (--pair: YOLOX pair_wide_frames; --budget N: process CPU budget; --simulator-nice 10;
      --sub-gop 1: cameras set to a 1 s I-frame interval; --via-proxy: through the fault proxy;
-     --whole-frames: the detector always sees whole frames, not the band of rows that moved)
+     --whole-frames: the detector always sees whole frames, not the band of rows that moved;
+     --read-pacing-frames N: ingest.read_pacing_frames, 0 reads as bytes arrive)
 
 Starts the camera simulator (a separate process, not counted, but on the same cores; the
 gateway pulls straight from its GStreamer server, as no faults are injected here and the fault
@@ -228,14 +229,18 @@ def run(
     sub_gop_s: float = 0.0,
     via_proxy: bool = False,
     whole_frames: bool = False,
+    read_pacing_frames: int | None = None,
 ) -> dict[str, Any]:
     load_before, pressure_before = os.getloadavg(), cpu_pressure()
     simulator = SimulatorProcess(cameras=cameras, sub_gop_s=sub_gop_s)
     with simulator as sim, tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         url = sim.url if via_proxy else sim.direct_url
+        pacing = {} if read_pacing_frames is None else {"read_pacing_frames": read_pacing_frames}
         config = network_for(
-            {c: {"main": url(c, "main"), "sub": url(c, "sub")} for c in sim.camera_ids}, base
+            {c: {"main": url(c, "main"), "sub": url(c, "sub")} for c in sim.camera_ids},
+            base,
+            ingest=pacing,
         )
         detector = {"type": "yolox", "model": str(shared / "models/yolox_nano.onnx")}
         if pair:
@@ -300,6 +305,7 @@ def run(
         ),
         "simulator_nice": simulator_nice,
         "sub_stream_gop_s": sub_gop_s or "as shot (2 s)",
+        "read_pacing_frames": "default" if read_pacing_frames is None else read_pacing_frames,
         "cameras_pulled": "through the fault proxy" if via_proxy else "from the RTSP server",
         "cpu_budget_cores": stage["cpu_budget_cores"],
         **figures,
@@ -379,6 +385,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="the detector always sees whole frames (motion_band off), not the rows that moved",
     )
+    parser.add_argument(
+        "--read-pacing-frames",
+        type=int,
+        default=None,
+        help="ingest.read_pacing_frames (default: the gateway's, 2; 0 reads as bytes arrive)",
+    )
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     args = parser.parse_args(argv)
     result = run(
@@ -392,6 +404,7 @@ def main(argv: list[str] | None = None) -> int:
         args.sub_gop,
         args.via_proxy,
         args.whole_frames,
+        args.read_pacing_frames,
     )
     for key, value in result.items():
         print(f"{key:<36} {value}")

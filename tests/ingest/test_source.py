@@ -37,9 +37,12 @@ def test_refused_and_timeout() -> None:
 
 
 @pytest.mark.rtsp
-@pytest.mark.parametrize("pace", [2, 1, 0])
+@pytest.mark.parametrize(
+    ("transport", "pace"),
+    [(Transport.tcp, 2), (Transport.tcp, 1), (Transport.tcp, 0), (Transport.udp, 2)],
+)
 def test_pump_through_a_real_server_delivers_every_frame_in_order_and_keeps_up(
-    shared_simulator: SimulatorProcess, pace: int
+    shared_simulator: SimulatorProcess, transport: Transport, pace: int
 ) -> None:
     url = shared_simulator.url(shared_simulator.camera_ids[0], "sub")
     stream = Stream(StreamKey("cam", "sub"))
@@ -54,7 +57,7 @@ def test_pump_through_a_real_server_delivers_every_frame_in_order_and_keeps_up(
         stream.publish(packet)
         Until.stopping = len(arrived) >= 72  # 3 s of a 24 fps camera
 
-    options = SourceOptions(Transport.tcp, 5.0, 5.0, pace_frames=pace)
+    options = SourceOptions(transport, 5.0, 5.0, pace_frames=pace)
     with RtspSource(url, options) as source:
         source.pump(stream.begin_epoch(source.open()), sink, Until(), lambda: None)
     stamps = [dts for dts, _ in arrived]
