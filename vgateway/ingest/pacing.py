@@ -2,8 +2,9 @@
 
 A thread blocked in FFmpeg's RTSP read wakes whenever bytes arrive. A frame travels as several
 RTP packets, and when the machine is busy the camera's burst arrives spread out, so the thread
-wakes several times per frame (about five, measured under `bench/detect_load.py`). Each wake is
-a context switch, and with 119 cameras those switches are a large part of ingest's CPU.
+can wake several times per frame (ingest threads made five context switches per frame under
+`bench/detect_load.py`, network waits and the GIL together). With 119 cameras those switches are
+a large part of ingest's CPU.
 
 `ReadPacer` says how long to sleep after a frame so that the next reads find their frames
 already buffered: one wake per `frames` frames. It learns when frames arrive from reads that had
@@ -15,8 +16,9 @@ the last few seconds (the anchor) plus a timestamp is when that frame is due.
   sleep is skipped: the next read waits for its frame and keeps the anchor current when the
   camera's clock runs faster or slower than ours.
 The cost is added delay: at most `MARGIN_S` with one frame per wake, plus a frame interval for
-each further frame per wake (measured, 60 cameras beside 59 ffmpeg peers: 1.39 wakes per frame
-unpaced, 1.05 with one frame per wake, 0.55 with two; ingest CPU -8 % and -32 %).
+each further frame per wake (measured with PyAV demux alone, 60 cameras beside 59 ffmpeg peers:
+1.39 context switches per frame unpaced, 1.05 with one frame per wake, 0.55 with two; CPU -8 %
+and -32 %).
 """
 
 from __future__ import annotations
