@@ -45,7 +45,7 @@ class SourceOptions:
     transport: Transport
     connect_timeout_s: float
     read_timeout_s: float
-    pace_frames: int = 2  # frames per wake (ReadPacer); 0 reads as bytes arrive
+    pace_frames: int  # frames per wake (ReadPacer); 0 reads as bytes arrive
 
 
 def _av_options(opts: SourceOptions) -> dict[str, str]:
