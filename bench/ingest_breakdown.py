@@ -57,6 +57,7 @@ def _pull(variant: str, index: int, url: str) -> None:
 
         class Running:
             stopping = False
+            watched = False
 
         pacing = 2 if variant == "ingest" else 0
         options = SourceOptions(Transport.tcp, 5.0, 5.0, pace_frames=pacing)

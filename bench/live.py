@@ -1,7 +1,7 @@
 """Live relay benchmark: glass-to-glass latency, time to first frame, CPU per viewer.
 
     .venv/bin/python bench/live.py [--seconds 6] [--viewers 20,50] [--latency-seconds 12] \
-        [--trials 5]
+        [--trials 5] [--read-pacing-frames N]
 
 Sets up, all on this machine: a clock camera (bench/clock_camera.py: every frame shows the
 millisecond it was drawn, encoded live by x264 tune=zerolatency), the camera simulator (one
@@ -97,7 +97,7 @@ def start_clock_camera() -> tuple[subprocess.Popen[str], str]:
     return process, f"rtsp://127.0.0.1:{ready['port']}/clock"
 
 
-def write_config(folder: Path, clock_url: str, street_url: str) -> Path:
+def write_config(folder: Path, clock_url: str, street_url: str, pacing: int | None) -> Path:
     def camera(camera_id: str, name: str, url: str) -> dict[str, Any]:
         return {
             "id": camera_id, "name": name, "town": "bench", "department": "交警大队",
@@ -110,7 +110,10 @@ def write_config(folder: Path, clock_url: str, street_url: str) -> Path:
     doc = {
         "district": "测试区",
         "gateway": {"database_url": f"sqlite:///{folder / 'gw.db'}"},
-        "ingest": {"on_demand_idle_s": 60},
+        "ingest": {
+            "on_demand_idle_s": 60,
+            **({} if pacing is None else {"read_pacing_frames": pacing}),
+        },
         "towns": [{"id": "bench", "name": "测试街道", "name_en": "Bench", "kind": "街道"}],
         "cameras": [camera("clock", "时钟相机", clock_url), camera("street", "街道", street_url)],
     }
@@ -229,6 +232,12 @@ def main() -> int:
     parser.add_argument("--latency-seconds", type=float, default=12)
     parser.add_argument("--viewers", default="20,50", help="crowd sizes, comma separated")
     parser.add_argument("--trials", type=int, default=5, help="tile opens per path")
+    parser.add_argument(
+        "--read-pacing-frames",
+        type=int,
+        default=None,
+        help="ingest.read_pacing_frames (default: the gateway's, 2; 0 reads as bytes arrive)",
+    )
     args = parser.parse_args()
     levels = [int(n) for n in args.viewers.split(",") if n]
     processes: list[subprocess.Popen[str]] = []
@@ -236,7 +245,8 @@ def main() -> int:
         try:
             clock, clock_url = start_clock_camera()
             processes.append(clock)
-            config = write_config(Path(tmp), clock_url, sim.url("cam001", "sub"))
+            street = sim.url("cam001", "sub")
+            config = write_config(Path(tmp), clock_url, street, args.read_pacing_frames)
             port = free_port()
             base = f"http://127.0.0.1:{port}"
             gateway = subprocess.Popen(
@@ -257,6 +267,8 @@ def main() -> int:
                     process.stdin.close()
                 process.terminate()
                 process.wait(10)
+    pacing = "default (2)" if args.read_pacing_frames is None else args.read_pacing_frames
+    print(f"\ningest.read_pacing_frames: {pacing}")
     report(figures, args.trials, idle, rows, load_before, load_after)
     return 0
 

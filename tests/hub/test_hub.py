@@ -158,3 +158,14 @@ def test_take_hands_over_what_is_queued_in_order_and_reports_close_once_drained(
     sub.close()
     with pytest.raises(SubscriptionClosed):
         sub.take(10)
+
+
+def test_live_subscribers_are_counted_until_they_close() -> None:
+    hub = Hub()
+    wall = hub.subscribe("cam001", "sub", "relay", live=True)
+    hub.subscribe("cam001", "sub", "analytics")
+    stream = hub.stream("cam001", "sub")
+    assert stream.live_subscribers == 1 and stream.subscriber_count == 2
+    wall.close()
+    wall.close()  # twice: counted once
+    assert stream.live_subscribers == 0 and stream.subscriber_count == 1

@@ -50,6 +50,7 @@ def test_pump_through_a_real_server_delivers_every_frame_in_order_and_keeps_up(
 
     class Until:
         stopping = False
+        watched = False
 
     def sink(packet: MediaPacket) -> None:
         assert packet.dts is not None
@@ -66,3 +67,40 @@ def test_pump_through_a_real_server_delivers_every_frame_in_order_and_keeps_up(
     # still live: the last frame is read no later than the most punctual one, plus two frames
     lags = [at - dts / 90000 for dts, at in arrived[24:]]
     assert lags[-1] - min(lags) < 0.15
+
+
+@pytest.mark.rtsp
+@pytest.mark.parametrize("viewer", [False, True])
+def test_a_watched_stream_is_read_frame_by_frame_whatever_the_pacing_setting(
+    shared_simulator: SimulatorProcess, monkeypatch: pytest.MonkeyPatch, viewer: bool
+) -> None:
+    url = shared_simulator.url(shared_simulator.camera_ids[1], "sub")
+    sleeps: list[float] = []
+    real_sleep = time.sleep
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        real_sleep(seconds)
+
+    monkeypatch.setattr(time, "sleep", sleep)
+    count = 0
+
+    class Until:
+        stopping = False
+        watched = viewer
+
+    def sink(packet: MediaPacket) -> None:
+        nonlocal count
+        count += 1
+        Until.stopping = count >= 96  # 4 s of a 24 fps camera
+
+    options = SourceOptions(Transport.tcp, 5.0, 5.0, pace_frames=2)
+    with RtspSource(url, options) as source:
+        source.open()
+        source.pump(1, sink, Until(), lambda: None)
+    frame = 1 / 24
+    assert sleeps  # paced either way
+    if viewer:  # one frame per wake: no sleep spans two frame intervals
+        assert max(sleeps) < 1.5 * frame
+    else:  # two per wake: sleeps span about two intervals
+        assert max(sleeps) > 1.5 * frame

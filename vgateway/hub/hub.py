@@ -46,6 +46,7 @@ class Stream:
         self.published = 0
         self.published_bytes = 0
         self.last_packet_at: float | None = None
+        self.live_subscribers = 0  # viewers on a wall: ingest then reads frame by frame
         self._keys: tuple[_KeyMark | None, _KeyMark | None] = (None, None)  # previous, latest
         self._gop: list[MediaPacket] = []
         self._gop_bytes = 0
@@ -92,13 +93,15 @@ class Stream:
 
     # -- consumers ----------------------------------------------------------------------------
     def subscribe(
-        self, name: str, maxlen: int = 250, *, from_keyframe: bool = True
+        self, name: str, maxlen: int = 250, *, from_keyframe: bool = True, live: bool = False
     ) -> Subscription:
-        sub = Subscription(f"{self.key}:{name}", max(maxlen, 2), self._remove)
+        """`live`: a person watches this consumer's output, so delay matters more than CPU."""
+        sub = Subscription(f"{self.key}:{name}", max(maxlen, 2), self._remove, live=live)
         with self._lock:
             if from_keyframe and self._gop:
                 sub.preload(self._gop)
             self._subs.append(sub)
+            self.live_subscribers += live
             count = len(self._subs)
         self._notify(count)
         return sub
@@ -108,6 +111,7 @@ class Stream:
             if sub not in self._subs:
                 return
             self._subs.remove(sub)
+            self.live_subscribers -= sub.live
             count = len(self._subs)
         self._notify(count)
 
@@ -179,8 +183,10 @@ class Hub:
     def get(self, camera_id: str, role: str) -> Stream | None:
         return self._streams.get(StreamKey(camera_id, role))
 
-    def subscribe(self, camera_id: str, role: str, name: str, maxlen: int = 250) -> Subscription:
-        return self.stream(camera_id, role).subscribe(name, maxlen)
+    def subscribe(
+        self, camera_id: str, role: str, name: str, maxlen: int = 250, *, live: bool = False
+    ) -> Subscription:
+        return self.stream(camera_id, role).subscribe(name, maxlen, live=live)
 
     def streams(self) -> list[Stream]:
         with self._lock:

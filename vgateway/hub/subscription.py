@@ -25,11 +25,19 @@ class SubscriptionClosed(Exception):
 
 
 class Subscription:
-    def __init__(self, name: str, maxlen: int, on_close: Callable[[Subscription], None]) -> None:
+    def __init__(
+        self,
+        name: str,
+        maxlen: int,
+        on_close: Callable[[Subscription], None],
+        *,
+        live: bool = False,
+    ) -> None:
         if maxlen < 2:
             raise ValueError("a subscription needs room for at least two packets")
         self.name = name
         self.maxlen = maxlen
+        self.live = live  # a person watches what this consumer makes of the packets
         self.dropped = 0  # packets discarded because this consumer fell behind
         self.skips = 0  # times this consumer was skipped forward to a keyframe
         self._queue: deque[MediaPacket] = deque()

@@ -15,10 +15,13 @@ the last few seconds (the anchor) plus a timestamp is when that frame is due.
 - Reads that found their frame buffered say nothing about arrival, so about once a second the
   sleep is skipped: the next read waits for its frame and keeps the anchor current when the
   camera's clock runs faster or slower than ours.
+Measured with PyAV demux alone, 60 cameras beside 59 ffmpeg peers: 1.39 context switches per
+frame unpaced, 1.05 with one frame per wake, 0.55 with two; CPU -8 % and -32 %.
 The cost is added delay: at most `MARGIN_S` with one frame per wake, plus a frame interval for
-each further frame per wake (measured with PyAV demux alone, 60 cameras beside 59 ffmpeg peers:
-1.39 context switches per frame unpaced, 1.05 with one frame per wake, 0.55 with two; CPU -8 %
-and -32 %).
+each further frame per wake. Frames handed on in pairs also make a live player stutter
+(`bench/live.py`: WebRTC glass-to-glass p95 157-271 ms against 86-92 ms, a fifth of the frames
+not shown), so `RtspSource.pump` reads a watched stream one frame per wake whatever `frames`
+says.
 """
 
 from __future__ import annotations

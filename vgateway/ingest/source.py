@@ -35,9 +35,13 @@ class IngestError(Exception):
 
 
 class Control(Protocol):
-    """Read by `pump` after every packet: set `stopping` to end the pull."""
+    """Read by `pump`: `stopping` after every packet (set it to end the pull); `watched` once
+    per paced sleep (someone watches live: read frame by frame, whatever `pace_frames` says)."""
 
     stopping: bool
+
+    @property
+    def watched(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,7 @@ class RtspSource:
         make = tuple.__new__
         first = True
         frames = self.options.pace_frames
-        pacer = ReadPacer(frames) if frames > 0 else None
+        pacer = ReadPacer(1 if control.watched else frames) if frames > 0 else None
         seconds, clock, sleep = float(time_base), time.monotonic, time.sleep
         started = clock()  # when the current read began
         try:
@@ -168,6 +172,8 @@ class RtspSource:
                     wait = pacer.wait_after(stamp, started, clock())
                     if wait:
                         sleep(wait)
+                        # a viewer's player shows frames as they come: pairs would stutter
+                        pacer.frames = 1 if control.watched else frames
                     started = clock()
         except Exception as exc:
             raise classify(exc) from None

@@ -58,6 +58,11 @@ class IngestWorker:
         return cls(stream, health, url, options, backoff)
 
     @property
+    def watched(self) -> bool:
+        """Someone watches this stream live (Control: read frame by frame)."""
+        return self.stream.live_subscribers > 0
+
+    @property
     def running(self) -> bool:
         return self._thread.is_alive()
 

@@ -111,7 +111,7 @@ class MseStream:
                 await task
 
     async def _run(self) -> None:
-        sub = self._hub.subscribe(*self.key, "relay-mse", self._queue_packets)
+        sub = self._hub.subscribe(*self.key, "relay-mse", self._queue_packets, live=True)
         fragmenter = Fragmenter()
         ended = StreamEnded()
         try:

@@ -100,7 +100,11 @@ class LiveRelay:
 
             return session_id, await self.pool.open(session_id, key, offer_sdp, ready)
         sub = self.hub.subscribe(
-            camera_id, role, f"live-webrtc-{session_id}", self.settings.webrtc_queue_packets
+            camera_id,
+            role,
+            f"live-webrtc-{session_id}",
+            self.settings.webrtc_queue_packets,
+            live=True,
         )
         try:
             await self._await_picture(key)

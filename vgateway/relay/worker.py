@@ -84,7 +84,11 @@ class RelayWorker:
         request_id, session_id = header["id"], str(header["s"])
         key = StreamKey(header["c"], header["r"])
         sub = self.hub.subscribe(
-            key.camera_id, key.role, f"live-webrtc-{session_id}", self.settings.webrtc_queue_packets
+            key.camera_id,
+            key.role,
+            f"live-webrtc-{session_id}",
+            self.settings.webrtc_queue_packets,
+            live=True,
         )
         session = WebRtcSession(session_id, key, sub, self.settings, self._closed)
         self.registry.add(session)

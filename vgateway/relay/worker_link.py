@@ -147,6 +147,7 @@ class WorkerLink:
             key.role,
             f"relay-worker-{self.index}",
             self._settings.webrtc_queue_packets,
+            live=True,  # fed to WebRTC viewers in a relay worker process
         )
         last_info: StreamInfo | None = None
         try:
