@@ -46,7 +46,6 @@ class Stream:
         self.published = 0
         self.published_bytes = 0
         self.last_packet_at: float | None = None
-        self.live_subscribers = 0  # viewers on a wall: ingest then reads frame by frame
         self._keys: tuple[_KeyMark | None, _KeyMark | None] = (None, None)  # previous, latest
         self._gop: list[MediaPacket] = []
         self._gop_bytes = 0
@@ -101,7 +100,6 @@ class Stream:
             if from_keyframe and self._gop:
                 sub.preload(self._gop)
             self._subs.append(sub)
-            self.live_subscribers += live
             count = len(self._subs)
         self._notify(count)
         return sub
@@ -111,7 +109,6 @@ class Stream:
             if sub not in self._subs:
                 return
             self._subs.remove(sub)
-            self.live_subscribers -= sub.live
             count = len(self._subs)
         self._notify(count)
 
@@ -141,6 +138,11 @@ class Stream:
     @property
     def subscriber_count(self) -> int:
         return len(self._subs)
+
+    @property
+    def live_subscribers(self) -> int:
+        """Viewers on a wall: ingest then reads this stream frame by frame."""
+        return sum(1 for sub in self._subs if sub.live)
 
     def cached_gop(self) -> list[MediaPacket]:
         """The packets from the latest keyframe on (empty when no keyframe is cached)."""

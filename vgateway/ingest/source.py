@@ -152,9 +152,13 @@ class RtspSource:
         make = tuple.__new__
         first = True
         frames = self.options.pace_frames
-        pacer = ReadPacer(1 if control.watched else frames) if frames > 0 else None
+
+        def batch() -> int:  # a viewer's player shows frames as they come: pairs would stutter
+            return 1 if control.watched else frames
+
+        pacer = ReadPacer(batch()) if frames > 0 else None
         seconds, clock, sleep = float(time_base), time.monotonic, time.sleep
-        started = clock()  # when the current read began
+        read_began = clock()
         try:
             for raw in self._container.demux(self._stream):
                 data = bytes(raw)
@@ -169,12 +173,13 @@ class RtspSource:
                     on_first()
                 if pacer is not None:
                     stamp = None if dts is None else dts * seconds
-                    wait = pacer.wait_after(stamp, started, clock())
+                    returned = clock()
+                    wait = pacer.wait_after(stamp, read_began, returned)
                     if wait:
                         sleep(wait)
-                        # a viewer's player shows frames as they come: pairs would stutter
-                        pacer.frames = 1 if control.watched else frames
-                    started = clock()
+                        pacer.frames = batch()
+                        returned = clock()
+                    read_began = returned  # the next read starts now
         except Exception as exc:
             raise classify(exc) from None
         raise IngestError("offline", "the camera closed the connection")
