@@ -96,3 +96,44 @@ def test_a_lowered_share_decodes_that_share_of_gops_past_their_keyframe(
     assert half.lean_gops in (keyframes // 2, (keyframes + 1) // 2)  # every other GOP
     assert lean.decoded < half.decoded < full.decoded
     assert max(b - a for a, b in itertools.pairwise(times)) <= 2.05  # never a GOP unchecked
+
+
+def test_a_late_turn_also_checks_the_keyframe_it_would_skip(shared_dir: Path) -> None:
+    packets = clip_packets(shared_dir, 10)  # keyframes every 2 s
+
+    def checked(catch_up: bool) -> list[float]:
+        sampler = FrameSampler(0.5)  # one check per GOP: keyframes only
+        times, start = [], 0
+        for size in [24, 24, 24, 24, 60, 24, 24, 24, 24]:  # the fifth turn comes 1.5 s late
+            frames = sampler.due(packets[start : start + size], catch_up=catch_up)
+            start += size
+            # a skipped keyframe still counts for the GOP length: 2 s, not 4
+            assert sampler.keyframe_only or start <= 72
+            times += [f.media_time for f in frames]
+        assert sampler.decoded + sampler.skipped == len(packets)
+        return times
+
+    assert checked(catch_up=True) == [0.0, 2.0, 4.0, 6.0, 8.0]  # every GOP, in order
+    assert checked(catch_up=False) == [0.0, 2.0, 6.0, 8.0]  # the late turn skipped one
+
+
+def test_however_late_a_turn_it_checks_two_frames_at_most(shared_dir: Path) -> None:
+    packets = clip_packets(shared_dir, 10.5)  # keyframes every 2 s
+    sampler = FrameSampler(0.5)
+    for start in range(0, 96, 24):
+        sampler.due(packets[start : start + 24])  # learns the GOP
+    frames = sampler.due(packets[96:])  # 6.5 s in one turn: keyframes at 4, 6, 8 and 10 s
+    assert [f.media_time for f in frames] == [8.0, 10.0]
+    assert sampler.decoded <= 48 + 1 + 2  # the first GOP, the keyframe at 2 s, these two
+
+
+def test_only_keyframes_due_are_decoded_when_checks_are_keyframe_only(shared_dir: Path) -> None:
+    packets = clip_packets(shared_dir, 16)  # keyframes every 2 s, and one at 11.04 s
+    sampler = FrameSampler(0.5)
+    times, first_gop = [], 0
+    for start in range(0, len(packets), 24):
+        if start == 48:
+            first_gop = sampler.decoded  # its length is not known yet
+        times += [f.media_time for f in sampler.due(packets[start : start + 24])]
+    assert [round(t, 2) for t in times] == [0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 13.04, 15.04]
+    assert sampler.decoded - first_gop == len(times) - 1  # 11.04 s was not due: not decoded

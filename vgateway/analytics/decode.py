@@ -2,7 +2,10 @@
 
 `FrameSampler.latest(packets)` takes everything that arrived since the last call and returns
 only the newest frame that is due. Packets before the batch's last keyframe are never decoded
-(a newer picture makes them stale: the latest frame wins). When the rate is at or below one
+(a newer picture makes them stale: the latest frame wins). `FrameSampler.due(packets)` also
+returns the keyframe before that one when it is due: a caller that came late (two GOPs in one
+batch) still checks the picture once per GOP, for one more keyframe decode, and never more than
+two frames per call however late it is. When the rate is at or below one
 frame per GOP only keyframes are decoded; otherwise the decoder runs from each keyframe only as
 far into the GOP as the last frame due before the next keyframe, and skips the rest.
 Decoding into a GOP is most of the cost of a frame between keyframes (a check 1 s after the
@@ -77,19 +80,42 @@ class FrameSampler:
 
     def latest(self, packets: Sequence[MediaPacket]) -> SampledFrame | None:
         """The newest due frame among `packets` (in arrival order), or None."""
-        start = 0
-        for index in range(len(packets) - 1, 0, -1):
-            if packets[index].keyframe:
-                start = index
-                break
-        self.skipped += start
-        found: SampledFrame | None = None
+        frames = self.due(packets, catch_up=False)
+        return frames[-1] if frames else None
+
+    def due(self, packets: Sequence[MediaPacket], *, catch_up: bool = True) -> list[SampledFrame]:
+        """The frames to check among `packets` (in arrival order), oldest first: the newest due
+        frame and, with `catch_up`, the keyframe of the GOP before it when that one is due."""
+        start = next((i for i in range(len(packets) - 1, 0, -1) if packets[i].keyframe), 0)
+        earlier = None
+        if catch_up and start > 0:
+            earlier = next((i for i in range(start - 1, -1, -1) if packets[i].keyframe), None)
+        if earlier is not None and not self._due_at(packets[earlier]):
+            earlier = None
+        found: list[SampledFrame] = []
+        for index, packet in enumerate(packets[:start]):
+            if index == earlier:
+                frame = self.feed(packet)
+                found += [frame] if frame is not None else []
+                continue
+            self.skipped += 1
+            t = packet.seconds()
+            if packet.keyframe and t is not None and self._key == (packet.epoch, packet.info):
+                self._keyframe_at(t)  # skipped, but the GOP length still counts it
+        newest: SampledFrame | None = None
         for packet in packets[start:]:
             frame = self.feed(packet)
             if frame is not None:
-                self.replaced += found is not None
-                found = frame
-        return found
+                self.replaced += newest is not None
+                newest = frame
+        return [*found, newest] if newest is not None else found
+
+    def _due_at(self, packet: MediaPacket) -> bool:
+        """Whether a check would fall due at `packet` (without decoding it)."""
+        if self._key != (packet.epoch, packet.info):
+            return packet.keyframe
+        t = packet.seconds()
+        return t is not None and t >= self._next_due - _SLACK_S
 
     def _open(self, packet: MediaPacket) -> None:
         info = packet.info
@@ -127,10 +153,10 @@ class FrameSampler:
             self._open(packet)
         t = self._last_time = self._media_time(packet)
         if packet.keyframe:
-            if self._last_key_time is not None and t > self._last_key_time:
-                gop = t - self._last_key_time
-                self.gop_s = gop if self.gop_s is None else 0.7 * self.gop_s + 0.3 * gop
-            self._last_key_time = t
+            self._keyframe_at(t)
+            if self.keyframe_only and t < self._next_due - _SLACK_S:
+                self.skipped += 1  # an extra keyframe (a scene cut) between two checks
+                return None
             self._decoding = self._afford_gop()
         elif not self._decoding or self.keyframe_only:
             self.skipped += 1
@@ -148,6 +174,12 @@ class FrameSampler:
         if not due:
             return None
         return SampledFrame(picture, packet.wallclock, t, packet.epoch, self._reformatter)
+
+    def _keyframe_at(self, t: float) -> None:
+        if self._last_key_time is not None and t > self._last_key_time:
+            gop = t - self._last_key_time
+            self.gop_s = gop if self.gop_s is None else 0.7 * self.gop_s + 0.3 * gop
+        self._last_key_time = t
 
     def _afford_gop(self) -> bool:
         """Whether this GOP is decoded past its keyframe: a `full_share` of GOPs, evenly."""

@@ -1,7 +1,8 @@
 """One camera's analytics work item: its hub subscription, sampler, pipeline and stats.
 
 A step takes every packet that arrived since the camera's last turn, decodes only what the
-newest due frame needs, and observes that frame (motion, scene rules). When the detector is due
+newest due frame needs (and the keyframe before it when the turn came a GOP late), and observes
+those frames (motion, scene rules). When the detector is due
 the frame goes to the shared inference stage, which later runs the detectors and applies their
 result; a camera lock keeps the two halves of one camera from overlapping.
 """
@@ -18,7 +19,7 @@ from functools import partial
 
 from detectors import Detection, Frame
 from vgateway.analytics.band import Band
-from vgateway.analytics.decode import FrameSampler
+from vgateway.analytics.decode import FrameSampler, SampledFrame
 from vgateway.analytics.inference import DetectRequest, InferenceStage
 from vgateway.analytics.pipeline import CameraPipeline, detection_input
 from vgateway.events.model import EventMessage
@@ -96,9 +97,12 @@ class CameraWorker:
     def step(self) -> None:
         share = self._decode_share()
         self.sampler.full_share = share
-        sampled = self.sampler.latest(self._drain())
-        if sampled is None:
-            return
+        # A late turn (two GOPs since the last) also checks the keyframe it would skip; the
+        # detector gets each frame due, and a newer frame replaces one still waiting.
+        for sampled in self.sampler.due(self._drain()):
+            self._check(sampled, share)
+
+    def _check(self, sampled: SampledFrame, share: float) -> None:
         stats, t = self.stats, sampled.captured_at
         started = time.perf_counter()
         try:
