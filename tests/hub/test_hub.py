@@ -169,3 +169,16 @@ def test_live_subscribers_are_counted_until_they_close() -> None:
     wall.close()
     wall.close()  # twice: counted once
     assert stream.live_subscribers == 0 and stream.subscriber_count == 1
+
+
+def test_keyframe_intervals_show_video_the_camera_skipped() -> None:
+    stream = Hub().stream("cam001", "sub")
+    stream.begin_epoch(INFO)
+    sent = [i for i in range(100) if not 40 <= i < 60]  # 0.8 s of video never sent
+    for i in sent:  # keyframes every 0.4 s
+        stream.publish(packet(i))
+    intervals = [round(gap, 2) for _, gap in stream.key_intervals]
+    assert intervals == [0.4, 0.4, 0.4, 1.2, 0.4, 0.4, 0.4]
+    stream.begin_epoch(INFO)  # a reconnect restarts stream time: no interval across it
+    stream.publish(packet(0))
+    assert len(stream.key_intervals) == 7

@@ -10,6 +10,7 @@ every packet makes anyway, as a second call per packet costs measurably across 1
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -19,6 +20,7 @@ from vgateway.media import FlowStats, MediaPacket, StreamInfo
 # A GOP longer than this is not cached whole; a late joiner then waits for the next keyframe.
 GOP_CACHE_MAX_PACKETS = 900
 GOP_CACHE_MAX_BYTES = 16 * 1024 * 1024
+KEY_INTERVALS_KEPT = 120  # about two minutes at a 1 s GOP
 
 DemandListener = Callable[["StreamKey", int], None]
 
@@ -47,6 +49,9 @@ class Stream:
         self.published_bytes = 0
         self.last_packet_at: float | None = None
         self._keys: tuple[_KeyMark | None, _KeyMark | None] = (None, None)  # previous, latest
+        # (wallclock, stream seconds since the keyframe before): a camera that skipped video
+        # shows here as a long interval, whatever its consumers did with it
+        self.key_intervals: deque[tuple[float, float]] = deque(maxlen=KEY_INTERVALS_KEPT)
         self._gop: list[MediaPacket] = []
         self._gop_bytes = 0
         self._subs: list[Subscription] = []
@@ -74,7 +79,10 @@ class Stream:
             if packet.keyframe:
                 at, seconds = packet.wallclock, packet.seconds()
                 mark = _KeyMark(at, self.published, self.published_bytes, seconds)
-                self._keys = (self._keys[1], mark)
+                last = self._keys[1]
+                if last is not None and last.seconds is not None and seconds is not None:
+                    self.key_intervals.append((at, seconds - last.seconds))
+                self._keys = (last, mark)
                 self._gop = [packet]
                 self._gop_bytes = size
             elif gop:
