@@ -117,14 +117,26 @@ def test_a_late_turn_also_checks_the_keyframe_it_would_skip(shared_dir: Path) ->
     assert checked(catch_up=False) == [0.0, 2.0, 6.0, 8.0]  # the late turn skipped one
 
 
-def test_however_late_a_turn_it_checks_two_frames_at_most(shared_dir: Path) -> None:
+def test_an_extra_keyframe_just_before_the_newest_does_not_hide_the_gop_before(
+    shared_dir: Path,
+) -> None:
+    packets = clip_packets(shared_dir, 10)  # keyframes every 2 s
+    packets[193] = packets[193]._replace(keyframe=True)  # and one 0.04 s after 8 s: a scene cut
+    sampler = FrameSampler(0.5)
+    times = []
+    for start, end in [(0, 48), (48, 96), (96, 194)]:  # the last turn comes 2 s late
+        times += [f.media_time for f in sampler.due(packets[start:end])]
+    assert [round(t, 2) for t in times] == [0.0, 2.0, 4.0, 6.0, 8.04]
+
+
+def test_however_late_a_turn_it_checks_three_frames_at_most(shared_dir: Path) -> None:
     packets = clip_packets(shared_dir, 10.5)  # keyframes every 2 s
     sampler = FrameSampler(0.5)
     for start in range(0, 96, 24):
         sampler.due(packets[start : start + 24])  # learns the GOP
     frames = sampler.due(packets[96:])  # 6.5 s in one turn: keyframes at 4, 6, 8 and 10 s
-    assert [f.media_time for f in frames] == [8.0, 10.0]
-    assert sampler.decoded <= 48 + 1 + 2  # the first GOP, the keyframe at 2 s, these two
+    assert [f.media_time for f in frames] == [6.0, 8.0, 10.0]
+    assert sampler.decoded <= 48 + 1 + 3  # the first GOP, the keyframe at 2 s, these three
 
 
 def test_only_keyframes_due_are_decoded_when_checks_are_keyframe_only(shared_dir: Path) -> None:

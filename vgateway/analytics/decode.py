@@ -3,11 +3,12 @@
 `FrameSampler.latest(packets)` takes everything that arrived since the last call and returns
 only the newest frame that is due. Packets before the batch's last keyframe are never decoded
 (a newer picture makes them stale: the latest frame wins). `FrameSampler.due(packets)` also
-returns the keyframe before that one when it is due: a caller that came late (two GOPs in one
-batch) still checks the picture once per GOP, for one more keyframe decode, and never more than
-two frames per call however late it is. When the rate is at or below one
-frame per GOP only keyframes are decoded; otherwise the decoder runs from each keyframe only as
-far into the GOP as the last frame due before the next keyframe, and skips the rest.
+returns the keyframes due before that one: a caller that came late (two or three GOPs in one
+batch) still checks the picture once per GOP, for one keyframe decode each, and never more
+than three frames per call however late it is (later than that the machine is short, and the
+rate drops). When the rate is at or below one frame per GOP only keyframes are decoded;
+otherwise the decoder runs from each keyframe only as far into the GOP as the last frame due
+before the next keyframe, and skips the rest.
 Decoding into a GOP is most of the cost of a frame between keyframes (a check 1 s after the
 keyframe needs ~25 decodes, the keyframe one), so when the machine cannot afford it the caller
 lowers `full_share`: only that share of GOPs is decoded past its keyframe, spread evenly over
@@ -33,6 +34,7 @@ from vgateway.media import MediaPacket, StreamInfo
 log = logging.getLogger(__name__)
 DECODER_OPTIONS = {"skip_loop_filter": "all"}
 _SLACK_S = 0.02  # frames sit on a grid: 0.998 s is "1 s later"
+CATCH_UP = 2  # a late turn checks at most this many keyframes before its newest frame
 
 
 @dataclass(frozen=True)
@@ -85,16 +87,12 @@ class FrameSampler:
 
     def due(self, packets: Sequence[MediaPacket], *, catch_up: bool = True) -> list[SampledFrame]:
         """The frames to check among `packets` (in arrival order), oldest first: the newest due
-        frame and, with `catch_up`, the keyframe of the GOP before it when that one is due."""
+        frame and, with `catch_up`, the keyframes due a check interval apart before it."""
         start = next((i for i in range(len(packets) - 1, 0, -1) if packets[i].keyframe), 0)
-        earlier = None
-        if catch_up and start > 0:
-            earlier = next((i for i in range(start - 1, -1, -1) if packets[i].keyframe), None)
-        if earlier is not None and not self._due_at(packets[earlier]):
-            earlier = None
+        earlier = self._catch_up(packets, start) if catch_up and start > 0 else set()
         found: list[SampledFrame] = []
         for index, packet in enumerate(packets[:start]):
-            if index == earlier:
+            if index in earlier:
                 frame = self.feed(packet)
                 found += [frame] if frame is not None else []
                 continue
@@ -109,6 +107,27 @@ class FrameSampler:
                 self.replaced += newest is not None
                 newest = frame
         return [*found, newest] if newest is not None else found
+
+    def _catch_up(self, packets: Sequence[MediaPacket], start: int) -> set[int]:
+        """The indexes of the keyframes to check before `packets[start]`: up to CATCH_UP
+        of them, each at least a check interval before the next (an extra keyframe a moment
+        before, at a scene cut, would leave the GOP before unchecked), from the first due."""
+        t_newest = packets[start].seconds()
+        if t_newest is None:
+            return set()
+        picked: list[tuple[int, MediaPacket]] = []
+        limit = t_newest - self.interval + _SLACK_S
+        for index in range(start - 1, -1, -1):
+            packet = packets[index]
+            if packet.epoch != packets[start].epoch:
+                break  # a reconnect: stream time restarted
+            t = packet.seconds() if packet.keyframe else None
+            if t is not None and t <= limit:
+                picked.append((index, packet))
+                limit = t - self.interval + _SLACK_S
+                if len(picked) == CATCH_UP:
+                    break
+        return {index for index, packet in picked if self._due_at(packet)}
 
     def _due_at(self, packet: MediaPacket) -> bool:
         """Whether a check would fall due at `packet` (without decoding it)."""

@@ -1,10 +1,10 @@
 """One camera's analytics work item: its hub subscription, sampler, pipeline and stats.
 
 A step takes every packet that arrived since the camera's last turn, decodes only what the
-newest due frame needs (and the keyframe before it when the turn came a GOP late), and observes
-those frames (motion, scene rules). When the detector is due
-the frame goes to the shared inference stage, which later runs the detectors and applies their
-result; a camera lock keeps the two halves of one camera from overlapping.
+newest due frame needs (and the keyframes before it when the turn came a GOP or two late), and
+observes those frames (motion, scene rules). When the detector is due the frame goes to the
+shared inference stage, which later runs the detectors and applies their result; a camera lock
+keeps the two halves of one camera from overlapping.
 """
 
 from __future__ import annotations
@@ -97,8 +97,8 @@ class CameraWorker:
     def step(self) -> None:
         share = self._decode_share()
         self.sampler.full_share = share
-        # A late turn (two GOPs since the last) also checks the keyframe it would skip; the
-        # detector gets each frame due, and a newer frame replaces one still waiting.
+        # A turn that came late also checks the keyframes it would skip; the detector gets
+        # each frame due, and a newer frame replaces one still waiting.
         for sampled in self.sampler.due(self._drain()):
             self._check(sampled, share)
 
