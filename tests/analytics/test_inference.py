@@ -1,5 +1,5 @@
-"""The inference stage: latest frame wins, longest-waiting camera first, batches, CPU budget
-pauses, yielding to late motion checks."""
+"""The inference stage: latest frame wins, earliest due first, batches, CPU budget pauses,
+yielding to late motion checks."""
 
 from __future__ import annotations
 
@@ -95,6 +95,23 @@ def test_motion_in_a_zone_goes_before_routine_refreshes() -> None:
     view = stage.view(time.monotonic())
     assert view["urgent_wait_p95_s"] is not None
     assert stage.oldest_wait() == 0.0
+
+
+def test_a_refresh_kept_waiting_past_its_allowance_goes_before_fresh_motion() -> None:
+    rec = Recorder()
+    stage = InferenceStage(
+        rec.run, never_over(), batch=1, urgent_within_s=0.01, routine_within_s=0.05
+    )
+    stage.submit("a", rec.request("a", 1))  # refreshing a parked car's track
+    time.sleep(0.1)  # ... overdue now
+    stage.submit("b", rec.request("b", 2, urgent=True))
+    stage.submit("c", rec.request("c", 3))  # a fresh refresh: after the motion
+    stage.start()
+    try:
+        wait_for(lambda: len(rec.answers) == 3, 10, "three answers")
+    finally:
+        stage.stop()
+    assert rec.answers == [("a", 1), ("b", 2), ("c", 3)]
 
 
 def test_waiting_cameras_share_one_detector_call() -> None:

@@ -1,14 +1,16 @@
 """The shared inference stage: object detection for every camera on a few dedicated threads.
 
 Each camera holds at most one waiting request, and a newer frame replaces the waiting one (the
-latest frame wins) while keeping the camera's place in line. Urgent requests (motion in a zone
-an object rule watches) go before routine ones (refreshing the tracks of still objects, the
-idle look); within each kind cameras are served in the order they started waiting, up to
-`batch` of them per detector call, so when detection cannot keep up every camera waits about
-as long as the others and the achieved rate drops evenly; nothing piles up. Before each call
-the stage checks the process's CPU budget and pauses while it is spent; and while the motion
-checks fall behind their rate (`behind`) it yields to them, keeping only a minimum share of the
-time for itself.
+latest frame wins) while keeping the camera's place in line. Each request falls due a while
+after its camera started waiting: an urgent one (motion in a zone an object rule watches)
+after `urgent_within_s`, a routine one (refreshing the tracks of still objects, the idle look)
+after `routine_within_s`. Requests are served earliest due first, up to `batch` of them per
+detector call. So motion goes before refreshes, yet a refresh kept waiting long enough goes
+before fresh motion, and still objects keep their tracks however busy the street. When
+detection cannot keep up every camera waits about as long as the others and the achieved rate
+drops evenly; nothing piles up. Before each call the stage checks the process's CPU budget and
+pauses while it is spent; and while the motion checks fall behind their rate (`behind`) it
+yields to them, keeping only a minimum share of the time for itself.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from detectors import Detection, Frame
 from vgateway.analytics.budget import CpuBudget
 
 log = logging.getLogger(__name__)
+# A track is dropped after 8 s unseen (tracking.py) and refreshes come every 2 to 4 s: a refresh
+# served within 3 s keeps it.
+ROUTINE_WITHIN_S = 3.0
 RunBatch = Callable[[str, Sequence[Frame]], list[list[Detection]]]  # detector name, frames
 
 
@@ -53,6 +58,8 @@ class InferenceStage:
         pause_s: float = 0.02,
         behind: Callable[[], bool] | None = None,
         min_share: float = 0.05,
+        urgent_within_s: float = 1.0,
+        routine_within_s: float = ROUTINE_WITHIN_S,
     ) -> None:
         self.budget = budget or CpuBudget()
         self._run_batch = run
@@ -61,6 +68,7 @@ class InferenceStage:
         self._pause_s = pause_s
         self._behind = behind or (lambda: False)
         self._min_share = min_share
+        self._within = {True: urgent_within_s, False: routine_within_s}
         self._last_end = 0.0
         self._last_run_s = 0.0
         self._slots: dict[str, _Slot] = {}  # insertion order = waiting order
@@ -151,10 +159,10 @@ class InferenceStage:
         taken: list[tuple[str, _Slot]] = []
         with self._ready:
             waiting = list(self._slots.items())
-            ordered = [w for w in waiting if w[1].request.urgent]
-            if may_run == "all":
-                ordered += [w for w in waiting if not w[1].request.urgent]
-            for key, slot in ordered:
+            if may_run == "urgent":
+                waiting = [w for w in waiting if w[1].request.urgent]
+            waiting.sort(key=lambda w: w[1].since + self._within[w[1].request.urgent])
+            for key, slot in waiting:
                 if key in self._running:  # one camera's frames stay in order
                     continue
                 if taken and slot.request.detectors != taken[0][1].request.detectors:

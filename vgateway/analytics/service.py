@@ -60,6 +60,7 @@ class AnalyticsService:
             CpuBudget(cpu_budget_cores),
             threads=inference_threads,
             behind=self._motion_late,
+            urgent_within_s=DETECT_WITHIN_S,
         )
         self.governor = DecodeGovernor(
             {
