@@ -91,15 +91,18 @@ class FrameSampler:
         start = next((i for i in range(len(packets) - 1, 0, -1) if packets[i].keyframe), 0)
         earlier = self._catch_up(packets, start) if catch_up and start > 0 else set()
         found: list[SampledFrame] = []
-        for index, packet in enumerate(packets[:start]):
+        self.skipped += start - len(earlier)
+        for index in range(start):
+            packet = packets[index]
+            if not packet.keyframe:
+                continue
             if index in earlier:
                 frame = self.feed(packet)
                 found += [frame] if frame is not None else []
-                continue
-            self.skipped += 1
-            t = packet.seconds()
-            if packet.keyframe and t is not None and self._key == (packet.epoch, packet.info):
-                self._keyframe_at(t)  # skipped, but the GOP length still counts it
+            elif self._key == (packet.epoch, packet.info):
+                t = self._seconds(packet)
+                if t is not None:
+                    self._keyframe_at(t)  # skipped, but the GOP length still counts it
         newest: SampledFrame | None = None
         for packet in packets[start:]:
             frame = self.feed(packet)
@@ -112,7 +115,7 @@ class FrameSampler:
         """The indexes of the keyframes to check before `packets[start]`: up to CATCH_UP
         of them, each at least a check interval before the next (an extra keyframe a moment
         before, at a scene cut, would leave the GOP before unchecked), from the first due."""
-        t_newest = packets[start].seconds()
+        t_newest = self._seconds(packets[start])
         if t_newest is None:
             return set()
         picked: list[tuple[int, MediaPacket]] = []
@@ -121,7 +124,7 @@ class FrameSampler:
             packet = packets[index]
             if packet.epoch != packets[start].epoch:
                 break  # a reconnect: stream time restarted
-            t = packet.seconds() if packet.keyframe else None
+            t = self._seconds(packet) if packet.keyframe else None
             if t is not None and t <= limit:
                 picked.append((index, packet))
                 limit = t - self.interval + _SLACK_S
@@ -133,7 +136,7 @@ class FrameSampler:
         """Whether a check would fall due at `packet` (without decoding it)."""
         if self._key != (packet.epoch, packet.info):
             return packet.keyframe
-        t = packet.seconds()
+        t = self._seconds(packet)
         return t is not None and t >= self._next_due - _SLACK_S
 
     def _open(self, packet: MediaPacket) -> None:
@@ -149,16 +152,21 @@ class FrameSampler:
         self._next_due = -1e18
         self._decoding = False
 
-    def _media_time(self, packet: MediaPacket) -> float:
+    def _seconds(self, packet: MediaPacket) -> float | None:
         ts = packet.pts if packet.pts is not None else packet.dts
         if ts is None:
-            # FFmpeg's RTSP demuxer leaves some packets untimed: place it just after the last.
-            # (Falling back to the wallclock would mix two clocks and stall the sampling grid.)
-            return self._last_time + 1e-3
+            return None
         base = packet.time_base
         if base is not self._time_base[0] and base != self._time_base[0]:
             self._time_base = (base, float(base))  # Fraction arithmetic per packet is slow
-        t = ts * self._time_base[1]
+        return ts * self._time_base[1]
+
+    def _media_time(self, packet: MediaPacket) -> float:
+        t = self._seconds(packet)
+        if t is None:
+            # FFmpeg's RTSP demuxer leaves some packets untimed: place it just after the last.
+            # (Falling back to the wallclock would mix two clocks and stall the sampling grid.)
+            return self._last_time + 1e-3
         if t < self._last_time - 1.0:
             self._next_due = -1e18  # the timestamps restarted: start the grid again
         return t
