@@ -141,18 +141,40 @@ def _since(pairs: Any, start: float) -> list[float]:
     return [value for at, value in list(pairs) if at >= start]
 
 
+def source_flow(key_times: Any, start: float) -> tuple[list[float], float]:
+    """From a stream's (wallclock, epoch, stream seconds or None) keyframes since `start`: the
+    intervals between consecutive timed keyframes, and the seconds of video sent per second
+    of wallclock (per connection, first to last timed keyframe; an untimed one breaks no
+    span)."""
+    intervals: list[float] = []
+    spans: dict[int, list[tuple[float, float]]] = {}
+    last: tuple[int, float | None] | None = None
+    for at, epoch, seconds in list(key_times):
+        if at < start:
+            continue
+        if seconds is not None:
+            spans.setdefault(epoch, []).append((at, seconds))
+            if last is not None and last[0] == epoch and last[1] is not None:
+                intervals.append(seconds - last[1])
+        last = (epoch, seconds)
+    video = sum(marks[-1][1] - marks[0][1] for marks in spans.values())
+    wall = sum(marks[-1][0] - marks[0][0] for marks in spans.values())
+    return intervals, video / wall if wall > 0 else 0.0
+
+
 def window_figures(
     workers: list[CameraWorker],
     before: dict[str, dict[str, Any]],
     start: float,
     elapsed: float,
-    source: dict[str, list[float]],
+    source: dict[str, tuple[list[float], float]],
 ) -> dict[str, Any]:
-    """`source`: per camera, the stream-time intervals between the keyframes its sub stream
-    delivered in the window (a simulator starved of CPU skips video: a check gap there is
-    not the analytics' doing)."""
+    """`source`: per camera, `source_flow` of its sub stream over the window (a simulator
+    starved of CPU skips video or sends it slower than real time: a check gap or a low check
+    rate there is not the analytics' doing)."""
     rates, gaps, lags, detect_lags, gated_lags = [], [], [], [], []
-    steady_gaps, usual = [], statistics.median([g for gs in source.values() for g in gs] or [0])
+    intervals = {camera: flow[0] for camera, flow in source.items()}
+    steady_gaps, usual = [], statistics.median([g for gs in intervals.values() for g in gs] or [0])
     totals: Counter[str] = Counter()
     keys = (
         "analysed",
@@ -178,7 +200,7 @@ def window_figures(
         stats = worker.stats
         camera_gaps = _since(stats.gaps, start)
         gaps.append(max(camera_gaps) if camera_gaps else elapsed)
-        if max(source.get(worker.camera_id) or [elapsed]) <= 1.05 * usual:
+        if max(intervals.get(worker.camera_id) or [elapsed]) <= 1.05 * usual:
             steady_gaps.append(gaps[-1])
         lags += _since(stats.lags, start)
         detect_lags += _since(stats.detect_lags, start)
@@ -192,9 +214,12 @@ def window_figures(
         "max_gap_s_median_camera": round(statistics.median(gaps), 2),
         "source_key_interval_s_usual_worst": (
             round(usual, 2),
-            round(max((max(gs) for gs in source.values() if gs), default=0.0), 2),
+            round(max((max(gs) for gs in intervals.values() if gs), default=0.0), 2),
         ),
         "cameras_source_skipped_video": len(workers) - len(steady_gaps),
+        # stream seconds the slowest camera sent per second: under 1, a starved simulator
+        # sends video slower than real time, and fewer checks per second are due
+        "source_video_s_per_s_min": round(min((flow[1] for flow in source.values()), default=0), 2),
         "max_gap_s_worst_camera_steady_source": round(max(steady_gaps, default=0.0), 2),
         "check_lag_s_p50_p95": (_q(lags, 0.5), _q(lags, 0.95)),
         "decoded_per_s": per_s["decoded"],
@@ -297,7 +322,7 @@ def run(
             elapsed = wall1 - wall0
             hub: Hub = app.state.services.hub
             source = {
-                w.camera_id: _since(hub.stream(w.camera_id, "sub").key_intervals, start)
+                w.camera_id: source_flow(hub.stream(w.camera_id, "sub").key_times, start)
                 for w in workers
             }
             figures = window_figures(workers, before, start, elapsed, source)
@@ -362,7 +387,8 @@ def verdict(result: dict[str, Any]) -> list[str]:
         f"motion check: slowest camera {slowest} fps, worst gap {gap} s (target every camera "
         f">= 1 fps): {mark(slowest >= 0.95 and gap <= 1.5)}",
         f"  ({result['cameras_source_skipped_video']} cameras' streams skipped video themselves; "
-        f"worst gap among the others {result['max_gap_s_worst_camera_steady_source']} s)",
+        f"worst gap among the others {result['max_gap_s_worst_camera_steady_source']} s; the "
+        f"slowest stream sent {result['source_video_s_per_s_min']} s of video per second)",
         f"detector: {runs}/s gated frames answered of {requests}/s, capture-to-detection p95 "
         f"{detect_p95} s (target every gated frame within 1 s): "
         f"{mark(detect_p95 is not None and detect_p95 <= 1.0 and runs >= 0.95 * requests)}",

@@ -171,14 +171,14 @@ def test_live_subscribers_are_counted_until_they_close() -> None:
     assert stream.live_subscribers == 0 and stream.subscriber_count == 1
 
 
-def test_keyframe_intervals_show_video_the_camera_skipped() -> None:
+def test_keyframe_times_show_video_the_camera_skipped() -> None:
     stream = Hub().stream("cam001", "sub")
     stream.begin_epoch(INFO)
     sent = [i for i in range(100) if not 40 <= i < 60]  # 0.8 s of video never sent
     for i in sent:  # keyframes every 0.4 s
         stream.publish(packet(i))
-    intervals = [round(gap, 2) for _, gap in stream.key_intervals]
-    assert intervals == [0.4, 0.4, 0.4, 1.2, 0.4, 0.4, 0.4]
-    stream.begin_epoch(INFO)  # a reconnect restarts stream time: no interval across it
+    times = [(epoch, round(t or 0, 2)) for _, epoch, t in stream.key_times]
+    assert times == [(1, 0.0), (1, 0.4), (1, 0.8), (1, 1.2), (1, 2.4), (1, 2.8), (1, 3.2), (1, 3.6)]
+    stream.begin_epoch(INFO)  # a reconnect: stream time restarts, in a new epoch
     stream.publish(packet(0))
-    assert len(stream.key_intervals) == 7
+    assert list(stream.key_times)[-1][1:] == (2, 0.0)

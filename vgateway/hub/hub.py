@@ -20,7 +20,7 @@ from vgateway.media import FlowStats, MediaPacket, StreamInfo
 # A GOP longer than this is not cached whole; a late joiner then waits for the next keyframe.
 GOP_CACHE_MAX_PACKETS = 900
 GOP_CACHE_MAX_BYTES = 16 * 1024 * 1024
-KEY_INTERVALS_KEPT = 120  # about two minutes at a 1 s GOP
+KEY_TIMES_KEPT = 120  # about two minutes at a 1 s GOP
 
 DemandListener = Callable[["StreamKey", int], None]
 
@@ -49,9 +49,10 @@ class Stream:
         self.published_bytes = 0
         self.last_packet_at: float | None = None
         self._keys: tuple[_KeyMark | None, _KeyMark | None] = (None, None)  # previous, latest
-        # (wallclock, stream seconds since the keyframe before): a camera that skipped video
-        # shows here as a long interval, whatever its consumers did with it
-        self.key_intervals: deque[tuple[float, float]] = deque(maxlen=KEY_INTERVALS_KEPT)
+        # (wallclock, epoch, stream seconds or None when untimed) of the recent keyframes: a
+        # camera that skipped video, or sent it slower than real time, shows here whatever its
+        # consumers did with it
+        self.key_times: deque[tuple[float, int, float | None]] = deque(maxlen=KEY_TIMES_KEPT)
         self._gop: list[MediaPacket] = []
         self._gop_bytes = 0
         self._subs: list[Subscription] = []
@@ -79,10 +80,8 @@ class Stream:
             if packet.keyframe:
                 at, seconds = packet.wallclock, packet.seconds()
                 mark = _KeyMark(at, self.published, self.published_bytes, seconds)
-                last = self._keys[1]
-                if last is not None and last.seconds is not None and seconds is not None:
-                    self.key_intervals.append((at, seconds - last.seconds))
-                self._keys = (last, mark)
+                self._keys = (self._keys[1], mark)
+                self.key_times.append((at, self.epoch, seconds))
                 self._gop = [packet]
                 self._gop_bytes = size
             elif gop:
