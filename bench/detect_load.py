@@ -16,9 +16,10 @@ clip keeps cars and people moving in the zones), waits for warm-up, then measure
   neither runs nor waits is blocked on the GIL, a lock or I/O); the simulator's CPU; the
   machine's busy cores, load average and CPU pressure, so that noise from others is visible;
 - per camera, the achieved motion-check rate (min / median) and the longest gap between
-  checked frames in stream time, and how late frames are checked after capture; and the
-  longest interval between keyframes the camera itself delivered: the simulator shares the
-  cores, and when it is starved it skips video, which no analytics can check;
+  checked frames in stream time, and how late frames are checked after capture; and, from the
+  keyframes each camera itself delivered, which streams skipped video and how many seconds of
+  video the slowest sent per second: the simulator shares the cores, and when it is starved it
+  skips video or sends it slower than real time, which no analytics can make up;
 - detection: gated frames (motion in a zone an object rule watches), requests (gated frames
   and track refreshes), runs per second, requests replaced by a newer frame, wait in the
   inference stage, capture-to-detection lag, time it paused for the CPU budget or yielded to
@@ -38,6 +39,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +56,7 @@ from vgateway.analytics.worker import CameraWorker  # noqa: E402
 from vgateway.api.app import create_app  # noqa: E402
 from vgateway.auth.settings import AuthSettings  # noqa: E402
 from vgateway.events.service import EventService  # noqa: E402
-from vgateway.hub import Hub  # noqa: E402
+from vgateway.hub import Hub, KeyMark  # noqa: E402
 from vgateway.simulator.client import SimulatorProcess  # noqa: E402
 
 CAMERA_RULES = {
@@ -141,15 +143,14 @@ def _since(pairs: Any, start: float) -> list[float]:
     return [value for at, value in list(pairs) if at >= start]
 
 
-def source_flow(key_times: Any, start: float) -> tuple[list[float], float]:
-    """From a stream's (wallclock, epoch, stream seconds or None) keyframes since `start`: the
-    intervals between consecutive timed keyframes, and the seconds of video sent per second
-    of wallclock (per connection, first to last timed keyframe; an untimed one breaks no
-    span)."""
+def source_flow(marks: Iterable[KeyMark], start: float) -> tuple[list[float], float]:
+    """From a stream's keyframes since `start`: the intervals between consecutive timed
+    keyframes, and the seconds of video sent per second of wallclock (per connection, first
+    to last timed keyframe; an untimed one breaks no span)."""
     intervals: list[float] = []
     spans: dict[int, list[tuple[float, float]]] = {}
     last: tuple[int, float | None] | None = None
-    for at, epoch, seconds in list(key_times):
+    for at, epoch, seconds, _, _ in list(marks):
         if at < start:
             continue
         if seconds is not None:

@@ -118,7 +118,7 @@ class FrameSampler:
         t_newest = self._seconds(packets[start])
         if t_newest is None:
             return set()
-        picked: list[tuple[int, MediaPacket]] = []
+        picked: list[int] = []
         limit = t_newest - self.interval + _SLACK_S
         for index in range(start - 1, -1, -1):
             packet = packets[index]
@@ -126,11 +126,11 @@ class FrameSampler:
                 break  # a reconnect: stream time restarted
             t = self._seconds(packet) if packet.keyframe else None
             if t is not None and t <= limit:
-                picked.append((index, packet))
+                picked.append(index)
                 limit = t - self.interval + _SLACK_S
                 if len(picked) == CATCH_UP:
                     break
-        return {index for index, packet in picked if self._due_at(packet)}
+        return {index for index in picked if self._due_at(packets[index])}
 
     def _due_at(self, packet: MediaPacket) -> bool:
         """Whether a check would fall due at `packet` (without decoding it)."""

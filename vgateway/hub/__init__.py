@@ -5,7 +5,7 @@ Owns per-stream fan-out, the cached latest GOP and bounded subscriber queues. Co
 relay, analytics, recording and snapshots. Knows nothing of those consumers.
 """
 
-from vgateway.hub.hub import Hub, Stream, StreamKey
+from vgateway.hub.hub import Hub, KeyMark, Stream, StreamKey
 from vgateway.hub.subscription import Subscription, SubscriptionClosed
 
-__all__ = ["Hub", "Stream", "StreamKey", "Subscription", "SubscriptionClosed"]
+__all__ = ["Hub", "KeyMark", "Stream", "StreamKey", "Subscription", "SubscriptionClosed"]

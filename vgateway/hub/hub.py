@@ -33,11 +33,12 @@ class StreamKey(NamedTuple):
         return f"{self.camera_id}/{self.role}"
 
 
-class _KeyMark(NamedTuple):
+class KeyMark(NamedTuple):
     at: float  # wallclock
+    epoch: int  # the upstream connection
+    seconds: float | None  # stream time (None: the demuxer left it untimed)
     packets: int  # published so far, this keyframe included
     bytes: int
-    seconds: float | None  # stream time
 
 
 class Stream:
@@ -48,11 +49,9 @@ class Stream:
         self.published = 0
         self.published_bytes = 0
         self.last_packet_at: float | None = None
-        self._keys: tuple[_KeyMark | None, _KeyMark | None] = (None, None)  # previous, latest
-        # (wallclock, epoch, stream seconds or None when untimed) of the recent keyframes: a
-        # camera that skipped video, or sent it slower than real time, shows here whatever its
-        # consumers did with it
-        self.key_times: deque[tuple[float, int, float | None]] = deque(maxlen=KEY_TIMES_KEPT)
+        # The recent keyframes: the rates come from the last two; and a camera that skipped
+        # video, or sent it slower than real time, shows here whatever its consumers did.
+        self.key_times: deque[KeyMark] = deque(maxlen=KEY_TIMES_KEPT)
         self._gop: list[MediaPacket] = []
         self._gop_bytes = 0
         self._subs: list[Subscription] = []
@@ -67,7 +66,6 @@ class Stream:
             self.info = info
             self._gop = []
             self._gop_bytes = 0
-            self._keys = (None, None)  # rates restart: the gap is no part of them
             return self.epoch
 
     def publish(self, packet: MediaPacket) -> None:
@@ -78,10 +76,14 @@ class Stream:
             self.last_packet_at = packet.wallclock
             gop = self._gop
             if packet.keyframe:
-                at, seconds = packet.wallclock, packet.seconds()
-                mark = _KeyMark(at, self.published, self.published_bytes, seconds)
-                self._keys = (self._keys[1], mark)
-                self.key_times.append((at, self.epoch, seconds))
+                mark = KeyMark(
+                    packet.wallclock,
+                    self.epoch,
+                    packet.seconds(),
+                    self.published,
+                    self.published_bytes,
+                )
+                self.key_times.append(mark)
                 self._gop = [packet]
                 self._gop_bytes = size
             elif gop:
@@ -127,9 +129,16 @@ class Stream:
         """Counts since the stream was created; fps, bitrate and keyframe interval over the
         latest complete GOP of the current connection (zero until it has two keyframes)."""
         with self._lock:
-            previous, latest = self._keys
+            marks, epoch = self.key_times, self.epoch
+            previous, latest = (marks[-2], marks[-1]) if len(marks) > 1 else (None, None)
             counts = (self.published, self.published_bytes, self.last_packet_at)
-        if previous is None or latest is None or latest.at <= previous.at:
+        # a reconnect restarts the rates: the gap is no part of them
+        if (
+            previous is None
+            or latest is None
+            or (previous.epoch, latest.epoch) != (epoch, epoch)
+            or latest.at <= previous.at
+        ):
             return FlowStats(*counts)
         elapsed = latest.at - previous.at
         interval = None
