@@ -20,6 +20,7 @@ from .base import (
     DetectorError,
     Frame,
     ModelNotFoundError,
+    RegionDetector,
     run_batch,
 )
 from .registry import Factory, Registry, default_registry
@@ -33,6 +34,7 @@ __all__ = [
     "Factory",
     "Frame",
     "ModelNotFoundError",
+    "RegionDetector",
     "Registry",
     "default_registry",
     "run_batch",

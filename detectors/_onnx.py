@@ -34,11 +34,11 @@ def _shape(value: Any) -> Shape:
     return tuple(d.dim_value if d.HasField("dim_value") else (d.dim_param or None) for d in dims)
 
 
-def with_free_height(path: Path) -> tuple[bytes, Shape, Shape]:
-    """The model at `path` with its input height made free (symbolic), serialised, and its
-    input and first output shapes as exported (the square the model was trained on).
+def with_free_size(path: Path) -> tuple[bytes, Shape, Shape]:
+    """The model at `path` with its input height and width made free (symbolic), serialised,
+    and its input and first output shapes as exported (the square the model was trained on).
 
-    Fully convolutional detectors such as YOLOX run at any height that is a multiple of their
+    Fully convolutional detectors such as YOLOX run at any size that is a multiple of their
     largest stride; exports fix it to the training square only by convention."""
     onnx: Any = importlib.import_module("onnx")
     try:
@@ -47,7 +47,8 @@ def with_free_height(path: Path) -> tuple[bytes, Shape, Shape]:
         image = next(i for i in model.graph.input if i.name not in weights)
         shapes = (_shape(image), _shape(model.graph.output[0]))
         image.type.tensor_type.shape.dim[2].dim_param = "height"
-        for output in model.graph.output:  # the anchor count follows the height
+        image.type.tensor_type.shape.dim[3].dim_param = "width"
+        for output in model.graph.output:  # the anchor count follows the size
             del output.type.tensor_type.shape.dim[:]
         del model.graph.value_info[:]  # inferred shapes of the square input
         return bytes(model.SerializeToString()), *shapes

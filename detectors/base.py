@@ -70,6 +70,18 @@ class BatchDetector(Detector, Protocol):
     def detect_batch(self, frames: Sequence[Frame]) -> list[list[Detection]]: ...
 
 
+@runtime_checkable
+class RegionDetector(Detector, Protocol):
+    """A detector that can look at a region of each frame only (x1, y1, x2, y2 in frame pixels;
+    None: the whole frame), finding there what it finds on the whole frame, at a cost that
+    follows the region's size. It may look a little beyond the region (to its own grid), and
+    returns every box it found, in frame pixels."""
+
+    def detect_regions(
+        self, frames: Sequence[Frame], regions: Sequence[Box | None]
+    ) -> list[list[Detection]]: ...
+
+
 def run_batch(detector: Detector, frames: Sequence[Frame]) -> list[list[Detection]]:
     """Detect in several frames, batched where the detector supports it."""
     if isinstance(detector, BatchDetector):

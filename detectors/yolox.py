@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -11,12 +12,20 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
-from ._onnx import model_version, open_session, require_file, with_free_height
-from .base import Detection, DetectorConfigError, DetectorError, Frame, check_frame
+from ._onnx import model_version, open_session, require_file, with_free_size
+from .base import (
+    Box,
+    Detection,
+    DetectorConfigError,
+    DetectorError,
+    Frame,
+    check_frame,
+)
 from .coco_names import COCO_CLASSES
 from .registry import Factory
 
 FloatArray = npt.NDArray[np.float32]
+Size = tuple[int, int]  # (height, width)
 
 _PAD_VALUE = 114  # YOLOX was trained with grey letterbox padding
 _STRIDES = (8, 16, 32)
@@ -41,9 +50,10 @@ class YoloxOptions(BaseModel):
     threads: int = Field(default=1, ge=1, le=64, description="onnxruntime intra-op threads")
     fit_height: bool = Field(
         default=True,
-        description="run the model only as high as the letterboxed frame needs (a multiple of "
+        description="run the model only as large as the letterboxed frame needs (multiples of "
         "32): a 16:9 frame takes 416x256 instead of 416x416, about a third less CPU at the same "
-        "scale; off: always the model's square input",
+        "scale, and a region of a frame (detect_regions) only its share of that; off: always "
+        "the model's square input",
     )
     pair_wide_frames: bool = Field(
         default=False,
@@ -90,12 +100,12 @@ class YoloxDetector:
     def __init__(self, options: YoloxOptions) -> None:
         require_file(options.model)
         self._options = options
-        # Single frames are cropped to the height they need (pairs fill the square): the
-        # session gets the model with a free input height, the shapes come from the export.
+        # Single frames and regions run at the size they need (pairs fill the square): the
+        # session gets the model with a free input size, the shapes come from the export.
         self._fit = options.fit_height
         self._session: Any
         if self._fit:
-            free, input_shape, output_shape = with_free_height(options.model)
+            free, input_shape, output_shape = with_free_size(options.model)
             self._session = open_session(options.model, options.threads, model=free)
         else:
             self._session = open_session(options.model, options.threads)
@@ -113,8 +123,8 @@ class YoloxDetector:
         if not isinstance(values, int):
             raise DetectorConfigError(f"{options.model}: output size must be fixed, got {values}")
         self.class_names = _load_class_names(options.model, values - 5)
-        self._grids: dict[int, tuple[FloatArray, FloatArray]] = {}
-        if self._grid_for(self._size[0])[0].shape[0] != anchors:
+        self._grids: dict[Size, tuple[FloatArray, FloatArray]] = {}
+        if self._grid_for(self._size)[0].shape[0] != anchors:
             raise DetectorConfigError(
                 f"{options.model}: {anchors} outputs do not match strides {_STRIDES}"
             )
@@ -128,61 +138,78 @@ class YoloxDetector:
             self._keep = np.isin(np.array(self.class_names), options.classes)
         self.version = model_version(options.model)
 
-    def _grid_for(self, height: int) -> tuple[FloatArray, FloatArray]:
-        grid = self._grids.get(height)
+    def _grid_for(self, size: Size) -> tuple[FloatArray, FloatArray]:
+        grid = self._grids.get(size)
         if grid is None:
-            grid = self._grids[height] = _grids(height, self._size[1])
+            grid = self._grids[size] = _grids(*size)
         return grid
 
-    def _height_for(self, frame: Frame) -> int:
-        """Input height for `frame`: the square's, or (fitting) what its letterbox needs."""
-        square = self._size[0]
-        if not self._fit:
-            return square
-        needed: int = round(int(frame.shape[0]) * self._ratio(frame, square))
-        step = _STRIDES[-1]
-        return min(square, -(-needed // step) * step)
+    def _ratio(self, whole: Size, height: int | None = None) -> float:
+        """Input pixels per pixel of a picture of size `whole` letterboxed into the square
+        (or into the square's width and `height` rows)."""
+        return float(min((height or self._size[0]) / whole[0], self._size[1] / whole[1]))
 
-    def _ratio(self, frame: Frame, height: int) -> float:
-        return float(min(height / frame.shape[0], self._size[1] / frame.shape[1]))
+    def _input_size(self, frame: Size, ratio: float) -> Size:
+        """Input size for a frame at `ratio`: the square's, or (fitting) what it fills."""
+        if not self._fit:
+            return self._size
+        step = _STRIDES[-1]
+        height, width = (
+            min(limit, max(step, -(-round(side * ratio) // step) * step))
+            for side, limit in zip(frame, self._size, strict=True)
+        )
+        return height, width
+
+    def _window(self, region: Box | None, ratio: float, size: Size) -> tuple[int, int, int, int]:
+        """The part of an input of `size` that holds `region` (frame pixels; None: all of it),
+        on the grid of the largest stride: the network sees there what it sees on the whole
+        frame, apart from the context beyond the window's edges."""
+        if region is None:
+            return 0, 0, size[1], size[0]
+        step = _STRIDES[-1]
+        left, top, right, bottom = (v * ratio for v in region)
+        return (
+            min(size[1] - step, max(0, int(left) // step * step)),
+            min(size[0] - step, max(0, int(top) // step * step)),
+            max(step, min(size[1], -(-math.ceil(right) // step) * step)),
+            max(step, min(size[0], -(-math.ceil(bottom) // step) * step)),
+        )
 
     def _place(self, canvas: npt.NDArray[np.uint8], frame: Frame, top: int, ratio: float) -> None:
-        new_w, new_h = round(frame.shape[1] * ratio), round(frame.shape[0] * ratio)
+        new_w = max(1, min(canvas.shape[1], round(frame.shape[1] * ratio)))
+        new_h = max(1, min(canvas.shape[0] - top, round(frame.shape[0] * ratio)))
         resized = cv2.resize(frame, (new_w, new_h), interpolation=cv2.INTER_LINEAR)
         canvas[top : top + new_h, :new_w] = resized
 
-    def _letterbox(self, frame: Frame, height: int) -> tuple[FloatArray, float]:
-        """`frame` scaled as into the square input, on a canvas `height` high."""
-        width = self._size[1]
-        ratio = self._ratio(frame, self._size[0])
-        canvas = np.full((height, width, 3), _PAD_VALUE, dtype=np.uint8)
+    def _letterbox(
+        self, frame: Frame, size: Size, ratio: float, window: tuple[int, int, int, int]
+    ) -> FloatArray:
+        """`frame` scaled by `ratio` into the top left of a canvas of `size`: the `window`."""
+        canvas = np.full((*size, 3), _PAD_VALUE, dtype=np.uint8)
         self._place(canvas, frame, 0, ratio)
-        return canvas.transpose(2, 0, 1).astype(np.float32), ratio
+        left, top, right, bottom = window
+        return canvas[top:bottom, left:right].transpose(2, 0, 1).astype(np.float32)
 
     def _pairable(self, frame: Frame) -> bool:
-        height = self._size[0]
-        return self._ratio(frame, height // 2) >= _PAIR_MIN_SCALE * self._ratio(frame, height)
+        whole, height = frame.shape[:2], self._size[0]
+        return self._ratio(whole, height // 2) >= _PAIR_MIN_SCALE * self._ratio(whole)
 
     def _pair(self, top: Frame, bottom: Frame) -> tuple[FloatArray, float, float]:
         height, width = self._size
         half = height // 2
         canvas = np.full((height, width, 3), _PAD_VALUE, dtype=np.uint8)
-        ratio_top, ratio_bottom = self._ratio(top, half), self._ratio(bottom, half)
+        ratio_top = self._ratio(top.shape[:2], half)
+        ratio_bottom = self._ratio(bottom.shape[:2], half)
         self._place(canvas, top, 0, ratio_top)
         self._place(canvas, bottom, half, ratio_bottom)
         return canvas.transpose(2, 0, 1).astype(np.float32), ratio_top, ratio_bottom
 
-    def _height_of(self, raw: FloatArray) -> int:
-        """The input height that gave `raw`: anchors per row of 32 px are fixed by the width."""
-        width = self._size[1]
-        per_band = sum((_STRIDES[-1] // stride) * (width // stride) for stride in _STRIDES)
-        return int(raw.shape[0] // per_band * _STRIDES[-1])
-
     def _candidates(
-        self, raw: FloatArray
+        self, raw: FloatArray, size: Size
     ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int64]] | None:
-        """Boxes (x, y, w, h in input pixels), scores and classes above the score threshold."""
-        grid, stride = self._grid_for(self._height_of(raw))
+        """Boxes (x, y, w, h in input pixels), scores and classes above the score threshold,
+        from the output `raw` of an input of `size`."""
+        grid, stride = self._grid_for(size)
         scores_all = raw[:, 4:5] * raw[:, 5:]
         if self._keep is not None:
             scores_all = scores_all * self._keep
@@ -193,21 +220,23 @@ class YoloxDetector:
             return None
         raw, class_ids, scores = raw[mask], class_ids[mask], scores[mask]
         centre = (raw[:, :2] + grid[mask]) * stride[mask]
-        size = np.exp(raw[:, 2:4]) * stride[mask]
-        return np.concatenate((centre - size / 2, size), axis=1), scores, class_ids
+        extent = np.exp(raw[:, 2:4]) * stride[mask]
+        return np.concatenate((centre - extent / 2, extent), axis=1), scores, class_ids
 
     def _boxes(
         self,
         found: tuple[FloatArray, FloatArray, npt.NDArray[np.int64]],
         ratio: float,
-        top: float,
+        origin: tuple[float, float],
         shape: tuple[int, ...],
     ) -> list[Detection]:
-        """Non-maximum suppression, then boxes in the pixels of the frame placed at `top`."""
+        """Non-maximum suppression, then boxes in the pixels of the frame whose top left corner
+        is at input pixel `origin`."""
         xywh, scores, class_ids = found
         if not len(scores):
             return []
-        xywh = (xywh - np.array([0.0, top, 0.0, 0.0], dtype=np.float32)) / ratio
+        shift = np.array([origin[0], origin[1], 0.0, 0.0], dtype=np.float32)
+        xywh = (xywh - shift) / ratio
         keep = cv2.dnn.NMSBoxesBatched(
             xywh.tolist(),
             scores.tolist(),
@@ -234,21 +263,24 @@ class YoloxDetector:
         detections.sort(key=lambda d: -d.score)
         return detections
 
-    def _decode(self, raw: FloatArray, ratio: float, shape: tuple[int, ...]) -> list[Detection]:
-        found = self._candidates(raw)
-        return [] if found is None else self._boxes(found, ratio, 0.0, shape)
+    def _decode(
+        self, raw: FloatArray, window: tuple[int, int, int, int], ratio: float, shape: Size
+    ) -> list[Detection]:
+        left, top, right, bottom = window
+        found = self._candidates(raw, (bottom - top, right - left))
+        return [] if found is None else self._boxes(found, ratio, (-left, -top), shape)
 
     def _decode_pair(
         self, raw: FloatArray, ratios: tuple[float, float], frames: tuple[Frame, Frame]
     ) -> list[list[Detection]]:
-        found = self._candidates(raw)
+        found = self._candidates(raw, self._size)
         if found is None:
             return [[], []]
         xywh, scores, class_ids = found
         half = self._size[0] // 2
         in_top = xywh[:, 1] + xywh[:, 3] / 2 < half  # a box belongs where its centre is
         return [
-            self._boxes((xywh[part], scores[part], class_ids[part]), ratio, top, frame.shape)
+            self._boxes((xywh[part], scores[part], class_ids[part]), ratio, (0.0, top), frame.shape)
             for part, ratio, top, frame in (
                 (in_top, ratios[0], 0.0, frames[0]),
                 (~in_top, ratios[1], float(half), frames[1]),
@@ -260,20 +292,36 @@ class YoloxDetector:
 
     def detect_batch(self, frames: Sequence[Frame]) -> list[list[Detection]]:
         frames = [check_frame(frame) for frame in frames]
-        if not frames:
-            return []
         if self._fixed_batch and self._options.pair_wide_frames:
             return self._detect_pairs(frames)
-        if self._fixed_batch:  # a model exported with batch 1 cannot take more: loop
-            prepared = [self._letterbox(frame, self._height_for(frame)) for frame in frames]
-            raws = [self._run(tensor[None])[0] for tensor, _ in prepared]
+        return self.detect_regions(frames, [None] * len(frames))
+
+    def detect_regions(
+        self, frames: Sequence[Frame], regions: Sequence[Box | None]
+    ) -> list[list[Detection]]:
+        """Each frame within its region, on the whole frame's grid (see `RegionDetector`)."""
+        frames = [check_frame(frame) for frame in frames]
+        if len(regions) != len(frames):
+            raise DetectorError(f"{len(frames)} frames but {len(regions)} regions")
+        if not frames:
+            return []
+        ratios = [self._ratio(frame.shape[:2]) for frame in frames]
+        sizes = [self._input_size(f.shape[:2], r) for f, r in zip(frames, ratios, strict=True)]
+        windows = [
+            self._window(region, ratio, size)
+            for region, ratio, size in zip(regions, ratios, sizes, strict=True)
+        ]
+        tensors = [
+            self._letterbox(frame, size, ratio, window)
+            for frame, size, ratio, window in zip(frames, sizes, ratios, windows, strict=True)
+        ]
+        if self._fixed_batch or len({t.shape for t in tensors}) > 1:
+            raws = [self._run(tensor[None])[0] for tensor in tensors]
         else:
-            height = max(self._height_for(frame) for frame in frames)  # one batch, one height
-            prepared = [self._letterbox(frame, height) for frame in frames]
-            raws = list(self._run(np.stack([tensor for tensor, _ in prepared])))
+            raws = list(self._run(np.stack(tensors)))
         return [
-            self._decode(raw, ratio, frame.shape)
-            for raw, (_, ratio), frame in zip(raws, prepared, frames, strict=True)
+            self._decode(raw, window, ratio, frame.shape[:2])
+            for raw, window, ratio, frame in zip(raws, windows, ratios, frames, strict=True)
         ]
 
     def _detect_pairs(self, frames: Sequence[Frame]) -> list[list[Detection]]:
@@ -288,9 +336,10 @@ class YoloxDetector:
             results[a], results[b] = self._decode_pair(
                 raw, (ratio_a, ratio_b), (frames[a], frames[b])
             )
-        for index in single:
-            tensor, ratio = self._letterbox(frames[index], self._height_for(frames[index]))
-            results[index] = self._decode(self._run(tensor[None])[0], ratio, frames[index].shape)
+        if single:
+            alone = self.detect_regions([frames[i] for i in single], [None] * len(single))
+            for index, found in zip(single, alone, strict=True):
+                results[index] = found
         return results
 
     def _run(self, batch: FloatArray) -> FloatArray:

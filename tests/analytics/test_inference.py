@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from detectors import Detection, Frame
+from detectors.base import Box
 from tests.fixtures.waiting import wait_for
 from vgateway.analytics.budget import CpuBudget
 from vgateway.analytics.inference import DetectRequest, InferenceStage
@@ -46,7 +47,9 @@ class Recorder:
         self.delay_s = delay_s
         self.lock = threading.Lock()
 
-    def run(self, name: str, frames: Sequence[Frame]) -> list[list[Detection]]:
+    def run(
+        self, name: str, frames: Sequence[Frame], regions: Sequence[Box | None]
+    ) -> list[list[Detection]]:
         time.sleep(self.delay_s)
         with self.lock:
             self.calls.append([int(f[0, 0, 0]) for f in frames])
@@ -135,7 +138,9 @@ def test_one_camera_is_never_run_twice_at_once() -> None:
     served: list[str] = []
     lock = threading.Lock()
 
-    def run(name: str, frames: Sequence[Frame]) -> list[list[Detection]]:
+    def run(
+        name: str, frames: Sequence[Frame], regions: Sequence[Box | None]
+    ) -> list[list[Detection]]:
         time.sleep(0.005)
         return [[] for _ in frames]
 
@@ -196,11 +201,13 @@ def test_a_failing_detector_does_not_stop_the_stage() -> None:
     rec = Recorder()
     failures: list[Callable[[], None]] = []
 
-    def run(name: str, frames: Sequence[Frame]) -> list[list[Detection]]:
+    def run(
+        name: str, frames: Sequence[Frame], regions: Sequence[Box | None]
+    ) -> list[list[Detection]]:
         if int(frames[0][0, 0, 0]) == 9:
             failures.append(lambda: None)
             raise RuntimeError("model exploded")
-        return rec.run(name, frames)
+        return rec.run(name, frames, regions)
 
     stage = InferenceStage(run, never_over(), batch=1)
     stage.submit("a", rec.request("a", 9))

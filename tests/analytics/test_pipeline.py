@@ -1,17 +1,21 @@
 """When a camera's frame goes to the object detector (motion in a zone, track refreshes, idle),
-and which of its rows."""
+and which part of it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from detectors import Detection
+from detectors.base import Box
 from tests.analytics.test_scene_rules import REPO, TZ, road
 from vgateway.analytics.detectors_pool import DetectorPool
-from vgateway.analytics.pipeline import WHOLE_FRAME_S, CameraPipeline, detection_input
+from vgateway.analytics.pipeline import WHOLE_FRAME_S, CameraPipeline
 from vgateway.analytics.rules import CameraRules, RulesFile
 
 SPEC = {
@@ -82,8 +86,40 @@ class ColourBlobs:
         return found
 
 
-def test_moving_rows_only_go_to_the_detector_and_still_objects_stay_tracked() -> None:
-    detector = ColourBlobs()
+class RegionBlobs(ColourBlobs):
+    """The same, able to look at a region only: like YOLOX it looks a little beyond (16 px)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.widths: list[int] = []
+
+    def detect_regions(
+        self, frames: Sequence[np.ndarray], regions: Sequence[Box | None]
+    ) -> list[list[Detection]]:
+        results = []
+        for frame, region in zip(frames, regions, strict=True):
+            height, width = frame.shape[:2]
+            x1, y1, x2, y2 = (0.0, 0.0, float(width), float(height)) if region is None else region
+            left, top = max(0, int(x1) - 16), max(0, int(y1) - 16)
+            right, bottom = min(width, int(x2) + 16), min(height, int(y2) + 16)
+            self.widths.append(right - left)
+            found = self.detect(frame[top:bottom, left:right])
+            results.append(
+                [
+                    replace(
+                        d, box=(d.box[0] + left, d.box[1] + top, d.box[2] + left, d.box[3] + top)
+                    )
+                    for d in found
+                ]
+            )
+        return results
+
+
+@pytest.mark.parametrize("regions", [False, True], ids=["rows", "regions"])
+def test_moving_part_only_goes_to_the_detector_and_still_objects_stay_tracked(
+    regions: bool,
+) -> None:
+    detector = RegionBlobs() if regions else ColourBlobs()
     pool = DetectorPool(RulesFile(), REPO)
     pool.put("default", detector)
     pipe = CameraPipeline("cam001", "chengguan", CameraRules.model_validate(SPEC), pool, TZ)
@@ -97,24 +133,29 @@ def test_moving_rows_only_go_to_the_detector_and_still_objects_stay_tracked() ->
         seen = pipe.observe(frame, t0 + second)
         if not seen.detectors:
             continue
-        bands.append(seen.band)
-        shown = detection_input(frame, seen.band)
-        messages = pipe.apply(frame, t0 + second, pipe.detect(shown, seen.detectors), seen.band)
+        bands.append(seen.region)
+        found = pipe.detect(frame, seen.detectors, seen.region)
+        messages = pipe.apply(frame, t0 + second, found, seen.region)
         starts += [m.event.label for m in messages if m.kind == "start"]
         book = pipe._parts.books["default"]
         parked = [t for t in book.tracks() if t.label == "truck"]
         parked_ids |= {t.id for t in parked}
         if len(bands) > 2:  # carried through the band frames: seen in every detected frame
-            assert [t.last_seen for t in parked] == [t0 + second], (second, seen.band)
+            assert [t.last_seen for t in parked] == [t0 + second], (second, seen.region)
         moving = [t for t in book.tracks() if t.label == "car" and t.last_seen == t0 + second]
         if moving:  # (a new track shows from its second sighting)
             assert [t.box for t in moving] == [(x, 260.0, x + 60.0, 300.0)]  # in frame pixels
             moving_seen += 1
     cut = [band for band in bands if band is not None]
     assert moving_seen >= 20
-    assert len(cut) >= 15, bands  # most frames: only the rows around the moving car
+    assert len(cut) >= 15, bands  # most frames: only the part around the moving car
     assert all(band.top > 160 and band.bottom >= 300 for band in cut), cut
-    assert min(detector.heights) < 352 / 2
+    if regions:  # the rectangle around the car, not the whole width
+        assert all(band.right - band.left < 200 for band in cut), cut
+        assert isinstance(detector, RegionBlobs) and min(detector.widths) < 640 / 2
+    else:
+        assert all(band.left == 0 and band.right == 640 for band in cut), cut
+        assert min(detector.heights) < 352 / 2
     # ...and the whole frame at least every WHOLE_FRAME_S
     whole = [i for i, band in enumerate(bands) if band is None]
     assert all(b - a <= WHOLE_FRAME_S for a, b in itertools.pairwise(whole)), bands

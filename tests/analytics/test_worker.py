@@ -36,7 +36,7 @@ def test_a_late_turn_checks_both_gops_and_the_detector_gets_the_newest(
     )
     hub = Hub()
     subscription = hub.subscribe("cam", "sub", "analytics", maxlen=400)
-    inference = InferenceStage(lambda name, frames: [[] for _ in frames])  # not started
+    inference = InferenceStage(lambda name, frames, regions: [[] for _ in frames])  # not started
     worker = CameraWorker("cam", subscription, pipeline, lambda message: None, inference)
     stream = hub.stream("cam", "sub")
     packets = clip_packets(shared_dir, 10.5)  # keyframes every 2 s

@@ -1,16 +1,30 @@
 """Detectors shared by every camera, created on first use: object detectors by the rules
-file's names, and the plate reader. They are stateless per call and safe across threads."""
+file's names, and the plate reader. They are stateless per call and safe across threads.
+`run` gives a detector a region of each frame: one that can look at a region (YOLOX) gets it
+as it is, any other the rows the region spans (the pipeline plans full-width bands for those)."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from detectors import Detector, DetectorError, Frame, Registry, default_registry
+from detectors import (
+    Detection,
+    Detector,
+    DetectorError,
+    Frame,
+    RegionDetector,
+    Registry,
+    default_registry,
+    run_batch,
+)
+from vgateway.analytics.geometry import Box
 from vgateway.analytics.loader import detector_options
 from vgateway.analytics.rules import RulesFile
 from vgateway.analytics.tracking import Track
@@ -38,6 +52,27 @@ class DetectorPool:
                 )
                 self._built[name] = detector
             return detector
+
+    def take_regions(self, names: Sequence[str]) -> bool:
+        """Whether every named detector can look at a region of a frame only."""
+        return all(isinstance(self.get(name), RegionDetector) for name in names)
+
+    def run(
+        self, name: str, frames: Sequence[Frame], regions: Sequence[Box | None]
+    ) -> list[list[Detection]]:
+        """Detector `name` on each frame's region (None: all of it); boxes in frame pixels."""
+        detector = self.get(name)
+        if isinstance(detector, RegionDetector):
+            return detector.detect_regions(frames, regions)
+        tops = [0 if r is None else int(r[1]) for r in regions]
+        views = [
+            f if r is None else f[int(r[1]) : int(r[3])]
+            for f, r in zip(frames, regions, strict=True)
+        ]
+        return [
+            [replace(d, box=(d.box[0], d.box[1] + top, d.box[2], d.box[3] + top)) for d in found]
+            for found, top in zip(run_batch(detector, views), tops, strict=True)
+        ]
 
     def put(self, name: str, detector: Detector) -> None:
         """Use an already built detector under `name` (tests, benches)."""

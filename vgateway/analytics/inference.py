@@ -25,12 +25,14 @@ from typing import Literal
 
 from detectors import Detection, Frame
 from vgateway.analytics.budget import CpuBudget
+from vgateway.analytics.geometry import Box
 
 log = logging.getLogger(__name__)
 # A track is dropped after 8 s unseen (tracking.py) and refreshes come every 2 to 4 s: a refresh
 # served within 3 s keeps it.
 ROUTINE_WITHIN_S = 3.0
-RunBatch = Callable[[str, Sequence[Frame]], list[list[Detection]]]  # detector name, frames
+# detector name, frames, the region of each to look at (None: all of it)
+RunBatch = Callable[[str, Sequence[Frame], Sequence[Box | None]], list[list[Detection]]]
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class DetectRequest:
     detectors: tuple[str, ...]
     done: Callable[[dict[str, list[Detection]]], object]  # called on the stage's thread
     urgent: bool = False  # motion in a watched zone: served before routine refreshes
+    region: Box | None = None  # the part of the frame to look at (None: all of it)
 
 
 @dataclass
@@ -195,7 +198,9 @@ class InferenceStage:
         requests = [slot.request for _, slot in taken]
         try:
             found = {
-                name: self._run_batch(name, [r.frame for r in requests])
+                name: self._run_batch(
+                    name, [r.frame for r in requests], [r.region for r in requests]
+                )
                 for name in requests[0].detectors
             }
             for index, request in enumerate(requests):

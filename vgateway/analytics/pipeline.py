@@ -2,7 +2,7 @@
 
 `observe` runs on every analysed frame: motion (which gates the detector), the scene rules
 (static object, streetlight, tamper) and the decision whether the object detector should see
-this frame, and on which rows (`detection_input`). `detect` runs the detectors (stateless, any
+this frame, and on which region of it. `detect` runs the detectors (stateless, any
 thread); `apply` feeds their result to the tracks and the object rules. The live service runs
 `detect` on a separate, shared inference stage, so object rules advance on their own timeline:
 each kind of rule has its own event lifecycle, and each sees its frames in capture order.
@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 from detectors import Detection, Frame
 from detectors.motion import MotionDetector, MotionOptions, MotionResult
 from vgateway.analytics.assembly import CameraParts, assemble
-from vgateway.analytics.band import Band, carried, plan_band, shifted, stirring
 from vgateway.analytics.detectors_pool import DetectorPool
+from vgateway.analytics.region import Region, carried, plan_region, stirring, within
 from vgateway.analytics.rules import CameraRules
 from vgateway.analytics.scene import Scene
 from vgateway.events.lifecycle import EventLifecycle, Renderer
@@ -37,7 +37,7 @@ TAMPER_INTERVAL_S = 2.0
 # still objects alive) may be stretched this far when the machine is short: tracks are dropped
 # after 8 s unseen, so 2 s x 2 still refreshes each one twice before that.
 MAX_REFRESH_STRETCH = 2.0
-# While motion goes on, the detector sees only the band of rows that moved (band.py), and the
+# While motion goes on, the detector sees only the region that moved (region.py), and the
 # whole frame at least this often: still objects are checked for real, not only carried.
 WHOLE_FRAME_S = 4.0
 
@@ -50,7 +50,7 @@ class Observation:
     motion: bool
     gated: bool  # motion touched a zone an object rule watches
     detectors: tuple[str, ...]  # run these on this frame, then `apply` (empty: none due)
-    band: Band | None = None  # ... on these rows only (None: the whole frame)
+    region: Region | None = None  # ... on this region only (None: the whole frame)
 
 
 @dataclass
@@ -127,20 +127,24 @@ class CameraPipeline:
         stretch = min(max(refresh_stretch, 1.0), MAX_REFRESH_STRETCH)
         if not self._detection_due(t, gated, self._refresh_s * stretch):
             return Observation(messages, bool(motion.boxes), gated, ())
-        band = self._band(motion, frame.shape, t) if gated else None
-        if band is None:
+        names = tuple(parts.books)
+        region = self._region(motion, frame.shape, t, names) if gated else None
+        if region is None:
             self._last_whole = t
-        return Observation(messages, bool(motion.boxes), gated, tuple(parts.books), band)
+        return Observation(messages, bool(motion.boxes), gated, names, region)
 
-    def _band(self, motion: MotionResult, shape: tuple[int, ...], t: float) -> Band | None:
-        """The rows of a frame with motion in a zone to detect on: the band around the motion,
-        or None for the whole frame (due every WHOLE_FRAME_S, or bands switched off)."""
+    def _region(
+        self, motion: MotionResult, shape: tuple[int, ...], t: float, names: Sequence[str]
+    ) -> Region | None:
+        """The region of a frame with motion in a zone to detect on: around the motion, or None
+        for the whole frame (due every WHOLE_FRAME_S, or regions switched off)."""
         whole_due = t - self._last_whole >= WHOLE_FRAME_S - 0.5 / self.rules.fps
         if not self.rules.motion_band or whole_due:
             return None
         known = [d.box for found in self._last_found.values() for d in found]
         moving = [m.box for m in motion.boxes] + stirring(known, motion.mask, shape[1])
-        return plan_band(moving, known, shape[0])
+        rows = not self._detectors.take_regions(names)
+        return plan_region(moving, known, shape[1], shape[0], rows=rows)
 
     def _detection_due(self, t: float, gate: bool, refresh_s: float) -> bool:
         books = self._parts.books
@@ -159,15 +163,19 @@ class CameraPipeline:
         return due
 
     # -- frames the detectors saw --------------------------------------------------------------
-    def detect(self, frame: Frame, names: Sequence[str]) -> dict[str, list[Detection]]:
-        """Run the named detectors; touches no state of this pipeline."""
-        return {name: self._detectors.get(name).detect(frame) for name in names}
+    def detect(
+        self, frame: Frame, names: Sequence[str], region: Region | None = None
+    ) -> dict[str, list[Detection]]:
+        """Run the named detectors (on `region` of the frame); touches no state of this
+        pipeline."""
+        area = None if region is None else region.box
+        return {name: self._detectors.run(name, [frame], [area])[0] for name in names}
 
     def apply(
-        self, frame: Frame, t: float, detections: Detections, band: Band | None = None
+        self, frame: Frame, t: float, detections: Detections, region: Region | None = None
     ) -> list[EventMessage]:
-        """Feed one frame's detections to the tracks and the object rules. With a `band`, the
-        detections were found on `detection_input(frame, band)`: the rows of that band."""
+        """Feed one frame's detections to the tracks and the object rules. With a `region`,
+        the detectors looked at that region of the frame only."""
         if self._shape != frame.shape:
             return []  # the picture size changed while this frame waited: its tracks are gone
         parts = self._parts
@@ -176,8 +184,8 @@ class CameraPipeline:
         self._had_objects = any(detections.values())
         for name, book in parts.books.items():
             found = list(detections.get(name, ()))
-            if band is not None:
-                found = shifted(found, band) + carried(self._last_found.get(name, ()), band)
+            if region is not None:
+                found = within(found, region) + carried(self._last_found.get(name, ()), region)
             self._last_found[name] = found
             seen = book.update(found, t)
             scene.seen[name] = {track.id for track in seen}
@@ -191,8 +199,8 @@ class CameraPipeline:
         seen = self.observe(frame, t)
         messages = list(seen.messages)
         if seen.detectors:
-            found = self.detect(detection_input(frame, seen.band), seen.detectors)
-            messages += self.apply(frame, t, found, seen.band)
+            found = self.detect(frame, seen.detectors, seen.region)
+            messages += self.apply(frame, t, found, seen.region)
         return FrameResult(messages, len(seen.detectors), seen.motion)
 
     # -- events --------------------------------------------------------------------------------
@@ -210,8 +218,3 @@ class CameraPipeline:
     def _renderer(self, frame: Frame) -> Renderer:
         zones = [z.points for z in self._parts.zones.values()]
         return lambda boxes: render_snapshot(frame, boxes, zones=zones)
-
-
-def detection_input(frame: Frame, band: Band | None) -> Frame:
-    """What the detectors see of `frame`: the band's rows (a view, no copy), or all of it."""
-    return frame if band is None else frame[band.top : band.bottom]

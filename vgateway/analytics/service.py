@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 import cv2
 
-from detectors import run_batch
 from vgateway.analytics.budget import CpuBudget
 from vgateway.analytics.detectors_pool import DetectorPool
 from vgateway.analytics.governor import DecodeGovernor
@@ -56,7 +55,7 @@ class AnalyticsService:
         # frames are checked late, and detection then yields to them.
         self._pass_limit_s = 0.8 / fastest
         self.inference = InferenceStage(
-            lambda name, frames: run_batch(self.detectors.get(name), frames),
+            self.detectors.run,
             CpuBudget(cpu_budget_cores),
             threads=inference_threads,
             behind=self._motion_late,

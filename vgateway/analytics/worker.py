@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from detectors import Detection, Frame
-from vgateway.analytics.band import Band
 from vgateway.analytics.decode import FrameSampler, SampledFrame
 from vgateway.analytics.inference import DetectRequest, InferenceStage
-from vgateway.analytics.pipeline import CameraPipeline, detection_input
+from vgateway.analytics.pipeline import CameraPipeline
+from vgateway.analytics.region import Region
 from vgateway.events.model import EventMessage
 from vgateway.hub import Subscription, SubscriptionClosed
 from vgateway.media import MediaPacket
@@ -128,9 +128,9 @@ class CameraWorker:
         self._send(seen.messages)
         if seen.detectors:
             stats.detect_requests += 1
-            done = partial(self._apply, image, t, seen.gated, seen.band)
-            shown = detection_input(image, seen.band)
-            request = DetectRequest(shown, seen.detectors, done, urgent=seen.gated)
+            done = partial(self._apply, image, t, seen.gated, seen.region)
+            area = None if seen.region is None else seen.region.box
+            request = DetectRequest(image, seen.detectors, done, seen.gated, area)
             stats.detect_replaced += self._inference.submit(self.camera_id, request)
 
     def _apply(
@@ -138,14 +138,14 @@ class CameraWorker:
         image: Frame,
         t: float,
         gated: bool,
-        band: Band | None,
+        region: Region | None,
         detections: dict[str, list[Detection]],
     ) -> None:
         """Runs on the inference stage, with the detectors' results for this camera's frame."""
         try:
             with self._lock:
                 self._applying = True
-                messages = self.pipeline.apply(image, t, detections, band)
+                messages = self.pipeline.apply(image, t, detections, region)
         except Exception as exc:
             self._failed(exc)
             return
