@@ -56,6 +56,7 @@ from vgateway.analytics.worker import CameraWorker  # noqa: E402
 from vgateway.api.app import create_app  # noqa: E402
 from vgateway.auth.settings import AuthSettings  # noqa: E402
 from vgateway.events.service import EventService  # noqa: E402
+from vgateway.events.store import EventQuery  # noqa: E402
 from vgateway.hub import Hub, KeyMark  # noqa: E402
 from vgateway.simulator.client import SimulatorProcess  # noqa: E402
 
@@ -72,6 +73,31 @@ CAMERA_RULES = {
     ],
 }
 TARGETS = {"cpu_cores": 1.5, "motion_fps": 1.0, "detect_within_s": 1.0, "event_p95_s": 2.0}
+
+
+class SeenArea:
+    """The detector, counting how much of the frames it was asked to look at."""
+
+    def __init__(self, detector: Any) -> None:
+        self._detector = detector
+        self.type, self.version = detector.type, detector.version
+        self.reset()
+
+    def reset(self) -> None:
+        self.whole, self.regions, self.share = 0, 0, 0.0
+
+    def detect(self, frame: Any) -> Any:
+        return self.detect_regions([frame], [None])[0]
+
+    def detect_regions(self, frames: Any, regions: Any) -> Any:
+        for frame, region in zip(frames, regions, strict=True):
+            if region is None:
+                self.whole += 1
+            else:
+                x1, y1, x2, y2 = region
+                self.regions += 1
+                self.share += (x2 - x1) * (y2 - y1) / (frame.shape[0] * frame.shape[1])
+        return self._detector.detect_regions(frames, regions)
 
 
 def thread_times() -> dict[str, Counter[str]]:
@@ -302,6 +328,8 @@ def run(
         app.state.auth_settings = AuthSettings(enabled=False)
         with TestClient(app):
             service: AnalyticsService = app.state.analytics
+            seen = SeenArea(service.detectors.get("default"))
+            service.detectors.put("default", seen)
             if budget is not None:
                 service.inference.budget.cores = budget
             events: EventService = app.state.events
@@ -316,6 +344,7 @@ def run(
             threads0, sim0 = thread_times(), sum(cpu_seconds(p) for p in sim_pids)
             cpu0, start, wall0 = cpu_seconds(os.getpid()), time.time(), time.monotonic()
             busy0 = machine_busy()
+            seen.reset()
             time.sleep(seconds)
             cpu1, wall1 = cpu_seconds(os.getpid()), time.monotonic()
             busy1 = machine_busy()
@@ -331,6 +360,7 @@ def run(
             stage = service.inference.view(time.monotonic(), window_s=seconds)
             summary = service.summary()
             latency = events.latency(since=start)
+            started = events.store.query(EventQuery(since=start, limit=1000))
     by_kind = {
         what: {
             k: round((threads1[what][k] - threads0[what].get(k, 0.0)) / elapsed, 3)
@@ -370,6 +400,9 @@ def run(
         # share of GOPs decoded past their keyframe at the end, and how often each signal cut it
         "decode_share_end_cut_by": (summary["decode_share"], summary["cut_by"]),
         "event_latency_s": latency,
+        "events_started_in_window_by_rule": dict(Counter(e.rule_id for e in started)),
+        "detector_runs_whole_frame_region": (seen.whole, seen.regions),
+        "detector_region_share_of_frame_mean": round(seen.share / max(1, seen.regions), 3),
     }
 
 

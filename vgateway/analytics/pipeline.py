@@ -37,8 +37,9 @@ TAMPER_INTERVAL_S = 2.0
 # still objects alive) may be stretched this far when the machine is short: tracks are dropped
 # after 8 s unseen, so 2 s x 2 still refreshes each one twice before that.
 MAX_REFRESH_STRETCH = 2.0
-# While motion goes on, the detector sees only the region that moved (region.py), and the
-# whole frame at least this often: still objects are checked for real, not only carried.
+# The detector sees only the region that moved (region.py), or on a track refresh the region
+# of the objects known, and the whole frame at least this often: still objects are checked
+# for real, not only carried, and what the motion check missed is found.
 WHOLE_FRAME_S = 4.0
 
 Detections = Mapping[str, Sequence[Detection]]
@@ -128,21 +129,25 @@ class CameraPipeline:
         if not self._detection_due(t, gated, self._refresh_s * stretch):
             return Observation(messages, bool(motion.boxes), gated, ())
         names = tuple(parts.books)
-        region = self._region(motion, frame.shape, t, names) if gated else None
+        region = self._region(motion if gated else None, frame.shape, t, names)
         if region is None:
             self._last_whole = t
         return Observation(messages, bool(motion.boxes), gated, names, region)
 
     def _region(
-        self, motion: MotionResult, shape: tuple[int, ...], t: float, names: Sequence[str]
+        self, motion: MotionResult | None, shape: tuple[int, ...], t: float, names: Sequence[str]
     ) -> Region | None:
-        """The region of a frame with motion in a zone to detect on: around the motion, or None
-        for the whole frame (due every WHOLE_FRAME_S, or regions switched off)."""
+        """The region of a frame to detect on: around the `motion` in a zone, or (a refresh,
+        no motion there) around the objects known; None for the whole frame (due every
+        WHOLE_FRAME_S, with nothing known, or regions switched off)."""
         whole_due = t - self._last_whole >= WHOLE_FRAME_S - 0.5 / self.rules.fps
         if not self.rules.motion_band or whole_due:
             return None
         known = [d.box for found in self._last_found.values() for d in found]
-        moving = [m.box for m in motion.boxes] + stirring(known, motion.mask, shape[1])
+        if motion is None:
+            moving = known
+        else:
+            moving = [m.box for m in motion.boxes] + stirring(known, motion.mask, shape[1])
         rows = not self._detectors.take_regions(names)
         return plan_region(moving, known, shape[1], shape[0], rows=rows)
 
