@@ -291,18 +291,30 @@ class YoloxDetector:
         return self.detect_batch([frame])[0]
 
     def detect_batch(self, frames: Sequence[Frame]) -> list[list[Detection]]:
-        frames = [check_frame(frame) for frame in frames]
-        if self._fixed_batch and self._options.pair_wide_frames:
-            return self._detect_pairs(frames)
         return self.detect_regions(frames, [None] * len(frames))
 
     def detect_regions(
         self, frames: Sequence[Frame], regions: Sequence[Box | None]
     ) -> list[list[Detection]]:
-        """Each frame within its region, on the whole frame's grid (see `RegionDetector`)."""
+        """Each frame within its region, on the whole frame's grid (see `RegionDetector`);
+        with `pair_wide_frames`, the whole frames two at a time."""
         frames = [check_frame(frame) for frame in frames]
         if len(regions) != len(frames):
             raise DetectorError(f"{len(frames)} frames but {len(regions)} regions")
+        if not (self._fixed_batch and self._options.pair_wide_frames):
+            return self._detect_windows(frames, regions)
+        results: list[list[Detection]] = [[] for _ in frames]
+        parts = [i for i, r in enumerate(regions) if r is not None]
+        wholes = [i for i, r in enumerate(regions) if r is None]
+        found = self._detect_windows([frames[i] for i in parts], [regions[i] for i in parts])
+        found += self._detect_pairs([frames[i] for i in wholes])
+        for index, detections in zip(parts + wholes, found, strict=True):
+            results[index] = detections
+        return results
+
+    def _detect_windows(
+        self, frames: Sequence[Frame], regions: Sequence[Box | None]
+    ) -> list[list[Detection]]:
         if not frames:
             return []
         ratios = [self._ratio(frame.shape[:2]) for frame in frames]
@@ -337,7 +349,7 @@ class YoloxDetector:
                 raw, (ratio_a, ratio_b), (frames[a], frames[b])
             )
         if single:
-            alone = self.detect_regions([frames[i] for i in single], [None] * len(single))
+            alone = self._detect_windows([frames[i] for i in single], [None] * len(single))
             for index, found in zip(single, alone, strict=True):
                 results[index] = found
         return results

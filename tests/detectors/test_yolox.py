@@ -122,6 +122,12 @@ def test_paired_wide_frames_find_the_clear_objects_at_half_the_runs(
         )
         for clear in (d for d in single.detect(frame) if d.score > 0.6):
             assert any(d.label == clear.label and _iou(d.box, clear.box) > 0.5 for d in found)
+    # Given regions, it pairs the whole frames only: the region runs alone, at its own size.
+    runs.clear()
+    region = (200.0, 100.0, 400.0, 250.0)
+    mixed = paired.detect_regions([*frames, frames[0]], [None] * len(frames) + [region])
+    assert mixed[:-1] == results and len(runs) == 3
+    assert mixed[-1] == single.detect_regions([frames[0]], [region])[0]  # type: ignore[attr-defined]
     # 4:3 pictures would shrink too much when stacked: they run alone, as before.
     square = [read_image(p) for p in sorted((shared_dir / COCO).glob("*.jpg"))[:2]]
     assert paired.detect_batch(square) == [single.detect(image) for image in square]
