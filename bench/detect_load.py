@@ -3,7 +3,7 @@
     python bench/detect_load.py --cameras 119 --seconds 60 --warmup 25
     (--pair: YOLOX pair_wide_frames; --budget N: process CPU budget; --simulator-nice 10;
      --sub-gop 1: cameras set to a 1 s I-frame interval; --via-proxy: through the fault proxy;
-     --whole-frames: the detector always sees whole frames, not the band of rows that moved;
+     --whole-frames: the detector always sees whole frames, not the region that moved;
      --read-pacing-frames N: ingest.read_pacing_frames, 0 reads as bytes arrive)
 
 Starts the camera simulator (a separate process, not counted, but on the same cores; the
@@ -469,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--whole-frames",
         action="store_true",
-        help="the detector always sees whole frames (motion_band off), not the rows that moved",
+        help="the detector always sees whole frames (motion_band off), not the region that moved",
     )
     parser.add_argument(
         "--read-pacing-frames",

@@ -72,9 +72,9 @@ def event_span(event: Event, t0: float) -> tuple[float, float]:
 
 
 def evaluate_clip(
-    clip: dict[str, Any], shared: Path, pool: DetectorPool, slack: float = 0.5, bands: bool = True
+    clip: dict[str, Any], shared: Path, pool: DetectorPool, slack: float = 0.5, regions: bool = True
 ) -> list[RuleScore]:
-    rules = CameraRules.model_validate({**clip["rules"], "motion_band": bands})
+    rules = CameraRules.model_validate({**clip["rules"], "motion_band": regions})
     tz = ZoneInfo("Asia/Shanghai")
     t0 = dt.datetime.fromisoformat(clip["t0"]).replace(tzinfo=tz).timestamp()
     events, _ = run_clip(
@@ -94,11 +94,11 @@ def evaluate_clip(
     return scores
 
 
-def rules_eval(shared: Path = SHARED, truth: Path = TRUTH, bands: bool = True) -> list[RuleScore]:
+def rules_eval(shared: Path = SHARED, truth: Path = TRUTH, regions: bool = True) -> list[RuleScore]:
     doc = yaml.safe_load(truth.read_text(encoding="utf-8"))
     pool = DetectorPool(RulesFile(), REPO)
     pool.put("default", pool.get("default"))
-    return [s for clip in doc["clips"] for s in evaluate_clip(clip, shared, pool, bands=bands)]
+    return [s for clip in doc["clips"] for s in evaluate_clip(clip, shared, pool, regions=regions)]
 
 
 def _fmt(value: float | None) -> str:
@@ -135,11 +135,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--whole-frames",
         action="store_true",
-        help="always detect on the whole frame, not on the band of rows that moved",
+        help="always detect on the whole frame, not on the region that moved",
     )
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    print_rules(rules_eval(args.shared, args.truth, bands=not args.whole_frames))
+    print_rules(rules_eval(args.shared, args.truth, regions=not args.whole_frames))
     print(f"{time.perf_counter() - started:.1f} s")
     return 0
 

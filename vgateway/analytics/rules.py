@@ -194,8 +194,10 @@ class CameraRules(BaseModel):
     fps: float = Field(default=1.0, gt=0, le=30, description="Frames analysed per second.")
     motion_band: bool = Field(
         default=True,
-        description="While things move, run the object detector only on the band of rows that "
-        "moved (the whole frame every few seconds); off: always the whole frame.",
+        description="Run the object detector only on the region that moved, or on a track "
+        "refresh the region of the objects known (the whole frame every few seconds); a detector "
+        "that cannot look at a region gets the band of rows holding it; off: always the whole "
+        "frame.",
     )
     frame_size: tuple[int, int] | None = Field(
         default=None, description="[width, height] the coordinates were drawn on (default: as is)."
