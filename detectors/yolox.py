@@ -26,6 +26,7 @@ from .registry import Factory
 
 FloatArray = npt.NDArray[np.float32]
 Size = tuple[int, int]  # (height, width)
+Window = tuple[int, int, int, int]  # left, top, right, bottom in input pixels
 
 _PAD_VALUE = 114  # YOLOX was trained with grey letterbox padding
 _STRIDES = (8, 16, 32)
@@ -160,7 +161,7 @@ class YoloxDetector:
         )
         return height, width
 
-    def _window(self, region: Box | None, ratio: float, size: Size) -> tuple[int, int, int, int]:
+    def _window(self, region: Box | None, ratio: float, size: Size) -> Window:
         """The part of an input of `size` that holds `region` (frame pixels; None: all of it),
         on the grid of the largest stride: the network sees there what it sees on the whole
         frame, apart from the context beyond the window's edges."""
@@ -181,9 +182,7 @@ class YoloxDetector:
         resized = cv2.resize(frame, (new_w, new_h), interpolation=cv2.INTER_LINEAR)
         canvas[top : top + new_h, :new_w] = resized
 
-    def _letterbox(
-        self, frame: Frame, size: Size, ratio: float, window: tuple[int, int, int, int]
-    ) -> FloatArray:
+    def _letterbox(self, frame: Frame, size: Size, ratio: float, window: Window) -> FloatArray:
         """`frame` scaled by `ratio` into the top left of a canvas of `size`: the `window`."""
         canvas = np.full((*size, 3), _PAD_VALUE, dtype=np.uint8)
         self._place(canvas, frame, 0, ratio)
@@ -264,7 +263,7 @@ class YoloxDetector:
         return detections
 
     def _decode(
-        self, raw: FloatArray, window: tuple[int, int, int, int], ratio: float, shape: Size
+        self, raw: FloatArray, window: Window, ratio: float, shape: Size
     ) -> list[Detection]:
         left, top, right, bottom = window
         found = self._candidates(raw, (bottom - top, right - left))
