@@ -168,13 +168,13 @@ class YoloxDetector:
         if region is None:
             return 0, 0, size[1], size[0]
         step = _STRIDES[-1]
-        left, top, right, bottom = (v * ratio for v in region)
-        return (
-            min(size[1] - step, max(0, int(left) // step * step)),
-            min(size[0] - step, max(0, int(top) // step * step)),
-            max(step, min(size[1], -(-math.ceil(right) // step) * step)),
-            max(step, min(size[0], -(-math.ceil(bottom) // step) * step)),
-        )
+        x1, y1, x2, y2 = (v * ratio for v in region)
+        # at least one cell, inside the input, however small or far out the region
+        left = min(size[1] - step, max(0, int(x1) // step * step))
+        top = min(size[0] - step, max(0, int(y1) // step * step))
+        right = min(size[1], max(left + step, -(-math.ceil(x2) // step) * step))
+        bottom = min(size[0], max(top + step, -(-math.ceil(y2) // step) * step))
+        return left, top, right, bottom
 
     def _place(self, canvas: npt.NDArray[np.uint8], frame: Frame, top: int, ratio: float) -> None:
         new_w = max(1, min(canvas.shape[1], round(frame.shape[1] * ratio)))

@@ -194,6 +194,19 @@ def test_a_region_costs_its_share_and_finds_what_the_whole_frame_finds_there(
     # moves by a few pixels (34 of 48 with a 5 px shift).
     print("found again", found_again, "of", cars)
     assert cars >= 40 and found_again >= 0.8 * cars, (found_again, cars)
+    # a region of no size, or outside the picture, still runs on one cell of the grid
+    for odd in (
+        (64.0, 64.0, 64.0, 64.0),
+        (700.0, 400.0, 900.0, 500.0),
+        (-50.0, -50.0, -10.0, -10.0),
+    ):
+        shapes.clear()
+        assert isinstance(detector.detect_regions([frames[0]], [odd])[0], list)
+        assert shapes[0][2] >= 32 and shapes[0][3] >= 32
+    narrow = np.ascontiguousarray(frames[0][:, :416])  # at scale 1: on the grid's lines
+    shapes.clear()
+    detector.detect_regions([narrow], [(64.0, 64.0, 64.0, 64.0)])
+    assert shapes == [(1, 3, 32, 32)]
     whole = detector.detect_batch(frames[:2])
     assert detector.detect_regions(frames[:2], [None, None]) == whole
     with pytest.raises(DetectorError, match="2 frames but 1 regions"):
