@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from detectors import Detection
-from vgateway.analytics.region import MARGIN, Region, carried, plan_region, within
+from vgateway.analytics.region import MARGIN, Region, carried, kept, plan_region, within
 
 WIDTH, HEIGHT = 640, 352
 
@@ -48,3 +48,12 @@ def test_what_was_found_counts_where_its_centre_is_and_the_rest_is_carried() -> 
     across = Detection("car", 2, 0.8, (300.0, 120.0, 380.0, 160.0))
     right = Detection("car", 2, 0.8, (330.0, 100.0, 400.0, 160.0))
     assert carried([above, across, right], region) == [above, right]
+
+
+def test_a_still_object_the_detector_misses_in_the_region_is_kept() -> None:
+    parked = Detection("car", 2, 0.6, (100.0, 100.0, 160.0, 140.0))
+    stirred = Detection("car", 2, 0.6, (200.0, 100.0, 260.0, 140.0))  # motion on it: not still
+    region = Region(96, 96, 320, 200, still=(parked.box,))
+    assert kept([parked, stirred], region, []) == [parked]
+    again = Detection("car", 2, 0.7, (102.0, 101.0, 161.0, 141.0))
+    assert kept([parked, stirred], region, [again]) == []  # found again: the new box counts

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from detectors import Detection, Frame
 from detectors.motion import MotionDetector, MotionOptions, MotionResult
 from vgateway.analytics.assembly import CameraParts, assemble
 from vgateway.analytics.detectors_pool import DetectorPool
-from vgateway.analytics.region import Region, carried, plan_region, stirring, within
+from vgateway.analytics.region import Region, carried, kept, plan_region, stirring, within
 from vgateway.analytics.rules import CameraRules
 from vgateway.analytics.scene import Scene
 from vgateway.events.lifecycle import EventLifecycle, Renderer
@@ -144,12 +144,16 @@ class CameraPipeline:
         if not self.rules.motion_band or whole_due:
             return None
         known = [d.box for found in self._last_found.values() for d in found]
-        if motion is None:
-            moving = known
-        else:
-            moving = [m.box for m in motion.boxes] + stirring(known, motion.mask, shape[1])
         rows = not self._detectors.take_regions(names)
-        return plan_region(moving, known, shape[1], shape[0], rows=rows)
+        if motion is None:  # a refresh: the real check of the still objects, nothing kept
+            return plan_region(known, known, shape[1], shape[0], rows=rows)
+        stirred = stirring(known, motion.mask, shape[1])
+        moving = [m.box for m in motion.boxes] + stirred
+        region = plan_region(moving, known, shape[1], shape[0], rows=rows)
+        if region is None:
+            return None
+        still = tuple(box for box in known if box not in stirred and region.overlaps(box))
+        return replace(region, still=still)
 
     def _detection_due(self, t: float, gate: bool, refresh_s: float) -> bool:
         books = self._parts.books
@@ -190,7 +194,9 @@ class CameraPipeline:
         for name, book in parts.books.items():
             found = list(detections.get(name, ()))
             if region is not None:
-                found = within(found, region) + carried(self._last_found.get(name, ()), region)
+                last = self._last_found.get(name, ())
+                found = within(found, region)
+                found += carried(last, region) + kept(last, region, found)
             self._last_found[name] = found
             seen = book.update(found, t)
             scene.seen[name] = {track.id for track in seen}

@@ -8,7 +8,9 @@ the band of rows that holds the rectangle, across the frame's width. The region 
 object it touches that the detector found last time, so no object is cut in two; the objects
 wholly outside it did not move and are carried from the last detection, so the tracker sees
 what it would have seen on the whole frame. A region that would cover most of the frame is not
-worth it: the whole frame runs.
+worth it: the whole frame runs. A still object inside the region (no motion on it) that the
+detector misses there is kept too: it did not move, so the miss is the detector's flicker at the
+region's edge, not the object leaving.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from detectors import Detection
-from vgateway.analytics.geometry import Box
+from vgateway.analytics.geometry import Box, box_overlap
 
 MARGIN = 0.08  # of the frame height, around the motion: the object's unmoving part
 MAX_SHARE = 0.7  # of the frame's area: a larger region saves too little to carry anything
@@ -34,6 +36,7 @@ class Region:
     top: int
     right: int
     bottom: int
+    still: tuple[Box, ...] = ()  # known boxes inside it with no motion on them
 
     @property
     def box(self) -> Box:
@@ -108,3 +111,12 @@ def within(found: Iterable[Detection], region: Region) -> list[Detection]:
 def carried(last: Iterable[Detection], region: Region) -> list[Detection]:
     """The last detections wholly outside the region: what the whole frame would show there."""
     return [d for d in last if not region.overlaps(d.box)]
+
+
+def kept(last: Iterable[Detection], region: Region, found: Sequence[Detection]) -> list[Detection]:
+    """The last detections of the region's still objects that nothing `found` covers."""
+    return [
+        d
+        for d in last
+        if d.box in region.still and not any(box_overlap(d.box, f.box) >= 0.5 for f in found)
+    ]
