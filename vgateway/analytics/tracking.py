@@ -13,9 +13,10 @@ import supervision as sv
 from trackers import ByteTrackTracker
 
 from detectors import Detection
-from vgateway.analytics.geometry import Box, Point, anchor, diagonal
+from vgateway.analytics.geometry import Box, Point, anchor, box_overlap, diagonal
 
 _HISTORY = 12
+_NESTED = 0.7  # share of one box inside the other: the same still object, seen in part
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Track:
     last_seen: float
     still_since: float
     still_anchor: Point
+    still_box: Box  # where the stillness began
     strays: int = 0  # consecutive observations away from the still anchor
     labels: Counter[str] = field(default_factory=Counter)
     history: deque[tuple[float, Point]] = field(default_factory=lambda: deque(maxlen=_HISTORY))
@@ -124,18 +126,23 @@ class TrackBook:
         point = anchor(box4)
         track = self._tracks.get(track_id)
         if track is None:
-            track = Track(track_id, box4, score, t, t, t, point)
+            track = Track(track_id, box4, score, t, t, t, point, box4)
             self._tracks[track_id] = track
         else:
             radius = self._still_radius * max(diagonal(box4), 1.0)
             moved = float(
                 np.hypot(point[0] - track.still_anchor[0], point[1] - track.still_anchor[1])
             )
+            # A partly hidden still object comes back whole one time and in part the next (a
+            # sign post splits a parked car): one box lying within the other is the same place.
+            nested = max(box_overlap(box4, track.still_box), box_overlap(track.still_box, box4))
+            stray = moved > radius and nested < _NESTED
             # One stray observation (a passing car's box taken for this one) does not end a
             # stop; two in a row do.
-            track.strays = track.strays + 1 if moved > radius else 0
+            track.strays = track.strays + 1 if stray else 0
             if track.strays >= 2:
                 track.still_since, track.still_anchor, track.strays = t, point, 0
+                track.still_box = box4
             track.box, track.score, track.last_seen = box4, score, t
         track.labels[label] += 1
         track.history.append((t, point))

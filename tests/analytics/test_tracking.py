@@ -1,0 +1,37 @@
+"""Tracks' stillness: what the stopped-vehicle rule counts on."""
+
+from __future__ import annotations
+
+from detectors import Detection
+from detectors.base import Box
+from vgateway.analytics.tracking import TrackBook
+
+# The white car on the residential clip, as YOLOX-Nano finds it from one frame to the next: a
+# sign post hides part of it, so the box is now the whole car, now the part right of the post.
+WHOLE: Box = (264.0, 94.0, 303.0, 131.0)
+RIGHT_PART: Box = (284.0, 107.0, 308.0, 131.0)
+
+
+def car(box: Box) -> list[Detection]:
+    return [Detection("car", 2, 0.5, box)]
+
+
+def test_a_still_car_seen_now_whole_now_in_part_stays_still() -> None:
+    book = TrackBook(fps=1.0)
+    for second in range(20):  # two seconds of each, as it happens at one frame a second
+        seen = book.update(car(WHOLE if second // 2 % 2 else RIGHT_PART), float(second))
+    (track,) = seen
+    assert track.dwell_s >= 18.0
+    assert track.still_s == track.dwell_s
+
+
+def test_a_car_that_moves_on_is_no_longer_still() -> None:
+    book = TrackBook(fps=1.0)
+    for second in range(12):
+        book.update(car(WHOLE), float(second))
+    for second in range(12, 16):  # creeps off along the kerb, 8 px a second
+        shift = 8.0 * (second - 11)
+        (track,) = book.update(
+            car((WHOLE[0] + shift, WHOLE[1], WHOLE[2] + shift, WHOLE[3])), float(second)
+        )
+    assert track.still_s < 4.0
