@@ -1,0 +1,116 @@
+"""Parked-car events when the detector answers only part of its requests, offline.
+
+    python bench/events_under_load.py                       # 20 cameras, 100/75/60 % answered
+    python bench/events_under_load.py --answered 0.6 --cameras 40
+
+At 119 cameras on two cores the detector answers about 70 % of the frames sent to it (see
+bench/detect_load.py); a newer frame of a camera replaces one still waiting. This bench plays
+that on one camera's pipeline, without the machine's noise: the residential clip looped as the
+simulator loops it (three cars stay parked along the kerb the whole time), the load bench's
+rules, and every camera a seeded coin that decides, each second, whether the waiting request
+is answered. It counts what a duty officer would see: events started per camera (truth: 3) and
+events that ended while their car was still there (truth: 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from vgateway.analytics.detectors_pool import DetectorPool
+from vgateway.analytics.offline import Frame, clip_frames
+from vgateway.analytics.pipeline import CameraPipeline
+from vgateway.analytics.region import Region
+from vgateway.analytics.rules import CameraRules, RulesFile
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+from detect_load import CAMERA_RULES  # noqa: E402
+
+CLIP = "media/videos/residential_street_cam_640x352.mp4"
+TRUTH_PARKED = 3
+T0 = 1_750_000_000.0
+
+
+@dataclass
+class CameraCount:
+    starts: int = 0
+    ends: int = 0  # every car stays to the end of the clip: any end came too early
+    requests: int = 0
+    answered: int = 0
+
+
+def play(
+    frames: Sequence[Frame], rules: CameraRules, pool: DetectorPool, answered: float, seed: int
+) -> CameraCount:
+    """One camera: a frame a second, the waiting request answered with chance `answered`."""
+    rng = random.Random(seed)
+    pipeline = CameraPipeline(f"cam{seed}", "test", rules, pool, ZoneInfo("Asia/Shanghai"))
+    count = CameraCount()
+    waiting: tuple[Frame, float, tuple[str, ...], Region | None] | None = None
+    for second, frame in enumerate(frames):
+        t = T0 + second
+        seen = pipeline.observe(frame, t)
+        messages = list(seen.messages)
+        if seen.detectors:
+            count.requests += 1
+            waiting = (frame, t, seen.detectors, seen.region)
+        if waiting is not None and rng.random() < answered:
+            image, at, names, region = waiting
+            waiting = None
+            count.answered += 1
+            messages += pipeline.apply(image, at, pipeline.detect(image, names, region), region)
+        for message in messages:
+            if message.event.rule_id == "parked":
+                count.starts += message.kind == "start"
+                count.ends += message.kind == "end"
+    return count
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument("--cameras", type=int, default=20, help="seeds, one per camera")
+    parser.add_argument(
+        "--answered",
+        default="1,0.75,0.6",
+        help="share of detector requests answered, comma-separated (0 < share <= 1)",
+    )
+    parser.add_argument("--loops", type=int, default=12, help="plays of the 11 s clip")
+    args = parser.parse_args(argv)
+    try:
+        shares = [float(v) for v in args.answered.split(",")]
+    except ValueError:
+        parser.error(f"--answered: not a list of numbers: {args.answered!r}")
+    if not all(0 < share <= 1 for share in shares):
+        parser.error(f"--answered: each share must be above 0 and at most 1: {args.answered!r}")
+    clip = args.shared / CLIP
+    if not clip.is_file():
+        parser.error(f"clip not found: {clip} (see --shared)")
+    frames = [frame for _, frame in clip_frames(clip, 1.0, loops=args.loops)]
+    rules = CameraRules.model_validate({**CAMERA_RULES, "motion_band": True})
+    pool = DetectorPool(RulesFile(), REPO)
+    pool.put("default", pool.get("default"))
+    print(f"{len(frames)} s of camera time per camera, {args.cameras} cameras per share")
+    print(f"{'answered':>9}{'starts per camera (truth 3)':>36}{'early ends':>12}{'wall s':>8}")
+    for share in shares:
+        began = time.perf_counter()
+        counts = [play(frames, rules, pool, share, seed) for seed in range(args.cameras)]
+        spread = Counter(c.starts for c in counts)
+        shown = ", ".join(f"{n}: {spread[n]}" for n in sorted(spread))
+        got = sum(c.answered for c in counts) / max(1, sum(c.requests for c in counts))
+        ends = sum(c.ends for c in counts)
+        wall = time.perf_counter() - began
+        print(f"{got:>8.0%} {shown:>35}{ends:>12}{wall:>8.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
