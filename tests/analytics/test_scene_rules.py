@@ -126,7 +126,7 @@ def test_plate_watch_on_a_real_plate_photo(shared_dir: Path) -> None:
     pool = DetectorPool(RulesFile(), REPO)
     height, width = image.shape[:2]
     whole = (0.0, 0.0, float(width - 1), float(height - 1))
-    car = Track(1, whole, 0.9, 0.0, 0.0, 0.0, (0, 0), whole)
+    car = Track(1, whole, 0.9, 0.0, 0.0, 0.0, whole)
     car.labels["car"] += 1
     scene = Scene(
         t=1.0,

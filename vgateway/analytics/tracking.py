@@ -27,9 +27,8 @@ class Track:
     first_seen: float
     last_seen: float
     still_since: float
-    still_anchor: Point
     still_box: Box  # where the stillness began
-    strays: int = 0  # consecutive observations away from the still anchor
+    strays: int = 0  # consecutive observations away from where the stillness began
     labels: Counter[str] = field(default_factory=Counter)
     history: deque[tuple[float, Point]] = field(default_factory=lambda: deque(maxlen=_HISTORY))
 
@@ -40,6 +39,10 @@ class Track:
     @property
     def anchor(self) -> Point:
         return anchor(self.box)
+
+    @property
+    def still_anchor(self) -> Point:
+        return anchor(self.still_box)
 
     @property
     def dwell_s(self) -> float:
@@ -126,7 +129,7 @@ class TrackBook:
         point = anchor(box4)
         track = self._tracks.get(track_id)
         if track is None:
-            track = Track(track_id, box4, score, t, t, t, point, box4)
+            track = Track(track_id, box4, score, t, t, t, box4)
             self._tracks[track_id] = track
         else:
             radius = self._still_radius * max(diagonal(box4), 1.0)
@@ -141,8 +144,7 @@ class TrackBook:
             # stop; two in a row do.
             track.strays = track.strays + 1 if stray else 0
             if track.strays >= 2:
-                track.still_since, track.still_anchor, track.strays = t, point, 0
-                track.still_box = box4
+                track.still_since, track.still_box, track.strays = t, box4, 0
             track.box, track.score, track.last_seen = box4, score, t
         track.labels[label] += 1
         track.history.append((t, point))
