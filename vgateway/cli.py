@@ -114,6 +114,13 @@ def simulate(
             "at start, as a camera set to that I-frame interval (0: the clip as shot, 2 s)."
         ),
     ] = 0.0,
+    out_of_step: Annotated[
+        bool,
+        typer.Option(
+            help="Start each camera's clip at its own keyframe, as real cameras are not in step "
+            "(default: every camera shows the same moment)."
+        ),
+    ] = False,
 ) -> None:
     """Serve N simulated RTSP cameras (rtsp://127.0.0.1:PORT/camNNN/{main,sub}).
 
@@ -137,6 +144,7 @@ def simulate(
         codecs=codecs,
         media_dir=media_dir if media_dir is not None else default_media_dir(),
         sub_gop_s=sub_gop,
+        out_of_step=out_of_step,
     )
     try:
         run_simulator(options)

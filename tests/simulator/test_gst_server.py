@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import av
@@ -56,6 +58,31 @@ def test_sub_gop_serves_the_clip_re_encoded_with_that_keyframe_interval(shared_d
     assert keyframes == [0, 24, 48, 72, 96]
     kbits = sum(len(p.data) for p in packets) * 8 / (len(packets) / 24) / 1000
     assert 300 < kbits < 900  # the clip as shot: 535 kbit/s
+
+
+def test_out_of_step_cameras_show_different_moments_with_whole_keyframes(shared_dir: Path) -> None:
+    """Cameras sharing the sub clip start at their own keyframes. Read together, each stream
+    keeps its keyframes and a timestamp a frame apart (with shallow buffer copies, cameras at
+    different points of the clip re-timed each other's frames: pts jumped 6 s back and on)."""
+    require_gst_rtsp_server()
+    media = shared_dir / "media" / "videos"
+    with SimulatorProcess(cameras=12, media_dir=media, sub_gop_s=1.0, out_of_step=True) as sim:
+        readers = [StreamReader(sim.url(camera, "sub")) for camera in sim.camera_ids]
+        try:
+            with ThreadPoolExecutor(len(readers)) as pool:
+                streams = list(pool.map(lambda r: r.read(count=24 * 12, seconds=30), readers))
+        finally:
+            for reader in readers:
+                reader.close()
+    for packets in streams:
+        keyframes = [i for i, p in enumerate(packets) if p.keyframe]
+        # every 24 frames; the clip's last frame is a keyframe too, so its loop point adds one
+        assert keyframes[0] == 0 and len(keyframes) >= 5
+        assert max(b - a for a, b in itertools.pairwise(keyframes)) == 24
+        steps = {b.pts - a.pts for a, b in itertools.pairwise(packets) if a.pts and b.pts}
+        assert max(steps) - min(steps) <= 1, steps  # one frame each (90 kHz, 24 fps: 3750)
+    first_pictures = {hashlib.sha256(packets[0].data).hexdigest() for packets in streams}
+    assert len(first_pictures) >= 4  # 12 cameras over the clip's 12 keyframes
 
 
 def test_main_streams_rotate_clips_and_keep_b_frame_timing(

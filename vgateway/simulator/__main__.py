@@ -35,6 +35,11 @@ def parse_args(argv: list[str]) -> tuple[SimulatorOptions, int | None]:
     parser.add_argument(
         "--sub-gop", type=float, default=0.0, help="keyframe interval of the sub streams, s"
     )
+    parser.add_argument(
+        "--out-of-step",
+        action="store_true",
+        help="each camera starts its clip at its own keyframe (default: all in step)",
+    )
     parser.add_argument("--streams", default=",".join(STREAMS), help="comma-separated streams")
     parser.add_argument("--parent-pid", type=int, help="stop when this process is gone")
     parser.add_argument("--log-level", default="INFO")
@@ -50,6 +55,7 @@ def parse_args(argv: list[str]) -> tuple[SimulatorOptions, int | None]:
         codecs=dict(args.codec),
         streams=tuple(s for s in args.streams.split(",") if s),
         sub_gop_s=args.sub_gop,
+        out_of_step=args.out_of_step,
     )
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"

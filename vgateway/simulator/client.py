@@ -46,6 +46,7 @@ class SimulatorProcess:
         streams: Sequence[str] = ("main", "sub"),
         host: str = "127.0.0.1",
         sub_gop_s: float = 0.0,
+        out_of_step: bool = False,
     ) -> None:
         self.camera_ids: list[str] = [f"cam{index:03d}" for index in range(1, cameras + 1)]
         self.host = host
@@ -55,6 +56,7 @@ class SimulatorProcess:
         self._media_dir = default_media_dir() if media_dir == DEFAULT_MEDIA else media_dir
         self._codecs = dict(codecs or {})
         self._sub_gop_s = sub_gop_s
+        self._out_of_step = out_of_step
         self._direct_port: int | None = None  # the GStreamer server's; kept across its restarts
         self._process: subprocess.Popen[str] | None = None
         self._http: httpx.Client | None = None
@@ -102,6 +104,8 @@ class SimulatorProcess:
             command += ["--codec", f"{camera}={codec}"]
         if self._sub_gop_s:
             command += ["--sub-gop", str(self._sub_gop_s)]
+        if self._out_of_step:
+            command += ["--out-of-step"]
         command += ["--parent-pid", str(os.getpid()), "--log-level", "WARNING"]
         self._process = subprocess.Popen(
             command,

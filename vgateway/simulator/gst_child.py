@@ -59,6 +59,7 @@ class GstChild:
         media_dir: Path | None,
         codecs: Mapping[str, str],
         sub_gop_s: float = 0.0,
+        out_of_step: bool = False,
     ) -> None:
         self._host = host
         self._args = ["--cameras", ",".join(camera_ids), "--streams", ",".join(streams)]
@@ -68,6 +69,8 @@ class GstChild:
             self._args += ["--codec", f"{camera}={codec}"]
         if sub_gop_s:
             self._args += ["--sub-gop", str(sub_gop_s)]
+        if out_of_step:
+            self._args += ["--out-of-step"]
         self._port = 0
         self._process: asyncio.subprocess.Process | None = None
         self._wanted = False

@@ -21,7 +21,9 @@ import os
 import signal
 import sys
 import time
+import zlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +71,20 @@ class Clip:
     buffers: list[Any]
     pts_offsets: list[int]  # pts - dts of each access unit: keeps B-frame order across loops
     frame_ns: int
+
+    @cached_property
+    def keyframes(self) -> list[int]:
+        """Positions of the access units a decoder can start from."""
+        found = [
+            i for i, b in enumerate(self.buffers) if not b.has_flags(Gst.BufferFlags.DELTA_UNIT)
+        ]
+        return found or [0]
+
+    def start_for(self, camera: str) -> int:
+        """A keyframe to start `camera` at, fixed by its id: cameras that share the clip show
+        different moments of it, as real cameras are not in step."""
+        keys = self.keyframes
+        return keys[zlib.crc32(camera.encode()) % len(keys)]
 
     @property
     def batch(self) -> int:
@@ -147,17 +163,20 @@ def encode_pattern(codec: str) -> Clip:
 class Feeder:
     """Feeds one media pipeline's appsrc: the clip's access units in a loop, re-timed."""
 
-    def __init__(self, clip: Clip) -> None:
+    def __init__(self, clip: Clip, start: int = 0) -> None:
         self._clip = clip
-        self._index = 0
+        self._start = start  # position in the clip of the first access unit
+        self._index = 0  # access units pushed: their timestamps run on from 0
 
     def on_need_data(self, appsrc: Any, _length: int) -> None:
         # A second of frames per call: each call wakes Python and takes the GIL from the
         # streaming thread; one call per frame costs about a third more CPU with 119 cameras.
         clip = self._clip
         for _ in range(clip.batch):
-            position = self._index % len(clip.buffers)
-            buffer = clip.buffers[position].copy()  # shallow: shares the memory, new timestamps
+            position = (self._start + self._index) % len(clip.buffers)
+            # A deep copy: with a shallow one, cameras playing the same clip at different
+            # points re-timed each other's frames (a client saw pts jump 6 s back, then on).
+            buffer = clip.buffers[position].copy_deep()
             buffer.dts = self._index * clip.frame_ns
             buffer.pts = buffer.dts + clip.pts_offsets[position]
             buffer.duration = clip.frame_ns
@@ -168,10 +187,11 @@ class Feeder:
 class CameraFactory(GstRtspServer.RTSPMediaFactory):  # type: ignore[misc]
     """One mount: a shared live pipeline ``appsrc ! payloader`` fed from an in-memory clip."""
 
-    def __init__(self, path: str, clip: Clip) -> None:
+    def __init__(self, path: str, clip: Clip, start: int = 0) -> None:
         super().__init__()
         self._path = path
         self._clip = clip
+        self._start = start
         self.set_shared(True)
         self.set_launch(
             f"( appsrc name=src is-live=true format=time max-bytes=2000000 "
@@ -182,7 +202,7 @@ class CameraFactory(GstRtspServer.RTSPMediaFactory):  # type: ignore[misc]
     def _on_media_configure(self, _factory: Any, media: Any) -> None:
         appsrc = media.get_element().get_by_name_recurse_up("src")
         appsrc.set_property("caps", self._clip.caps)
-        appsrc.connect("need-data", Feeder(self._clip).on_need_data)
+        appsrc.connect("need-data", Feeder(self._clip, self._start).on_need_data)
         media.vg_path = self._path  # read back when counting sessions per mount
 
 
@@ -272,6 +292,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--media-dir", type=Path, default=None)
     parser.add_argument("--codec", action="append", default=[], metavar="CAMERA=CODEC")
     parser.add_argument("--sub-gop", type=float, default=0.0, help="seconds; 0: as the clip")
+    parser.add_argument(
+        "--out-of-step", action="store_true", help="each camera starts its clip at its own keyframe"
+    )
     parser.add_argument("--status-interval", type=float, default=0.25)
     parser.add_argument("--session-timeout", type=int, default=20)
     parser.add_argument("--parent-pid", type=int, default=0)
@@ -335,7 +358,9 @@ def main(argv: list[str]) -> int:
     for index, camera in enumerate(cameras):
         for stream in args.streams.split(","):
             clip = pick_clip(clips, index, stream, codec_of.get(camera, "h264"))
-            mounts.add_factory(f"/{camera}/{stream}", CameraFactory(f"/{camera}/{stream}", clip))
+            start = clip.start_for(camera) if args.out_of_step else 0
+            path = f"/{camera}/{stream}"
+            mounts.add_factory(path, CameraFactory(path, clip, start))
 
     def on_client(_server: Any, client: Any) -> None:
         client.connect("new-session", lambda _c, s: s.set_timeout(args.session_timeout))

@@ -51,6 +51,9 @@ class SimulatorOptions:
     # Re-encode the sub streams' clip once with a keyframe every N s (0: serve it as shot, with
     # its own 2 s GOP), as an operator sets a camera's I-frame interval.
     sub_gop_s: float = 0.0
+    # Each camera starts its clip at its own keyframe: cameras sharing a clip are not in step,
+    # and their keyframes and the clip's passing cars do not all come in the same second.
+    out_of_step: bool = False
 
     def resolved_camera_ids(self) -> tuple[str, ...]:
         if self.camera_ids is not None:
@@ -165,6 +168,7 @@ async def _serve(
         media_dir=options.media_dir,
         codecs=options.codecs,
         sub_gop_s=options.sub_gop_s,
+        out_of_step=options.out_of_step,
     )
     app = create_control_app(board, child, options.streams)
     control = _ControlServer(uvicorn.Config(app, log_level="warning", lifespan="off"))
