@@ -4,7 +4,12 @@
     (--pair: YOLOX pair_wide_frames; --budget N: process CPU budget; --simulator-nice 10;
      --sub-gop 1: cameras set to a 1 s I-frame interval; --via-proxy: through the fault proxy;
      --whole-frames: the detector always sees whole frames, not the region that moved;
-     --read-pacing-frames N: ingest.read_pacing_frames, 0 reads as bytes arrive)
+     --read-pacing-frames N: ingest.read_pacing_frames, 0 reads as bytes arrive;
+     --in-step: every camera shows the same moment of the clip, as before 2026-11-27)
+
+The simulated cameras are out of step by default: each starts the clip at its own keyframe, as
+real cameras are not in step. In step, every camera's keyframes and the clip's passing cars
+come in the same second, and the detector's work comes in bursts.
 
 Starts the camera simulator (a separate process, not counted, but on the same cores; the
 gateway pulls straight from its GStreamer server, as no faults are injected here and the fault
@@ -301,9 +306,10 @@ def run(
     via_proxy: bool = False,
     whole_frames: bool = False,
     read_pacing_frames: int | None = None,
+    in_step: bool = False,
 ) -> dict[str, Any]:
     load_before, pressure_before = os.getloadavg(), cpu_pressure()
-    simulator = SimulatorProcess(cameras=cameras, sub_gop_s=sub_gop_s)
+    simulator = SimulatorProcess(cameras=cameras, sub_gop_s=sub_gop_s, out_of_step=not in_step)
     with simulator as sim, tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         url = sim.url if via_proxy else sim.direct_url
@@ -385,6 +391,7 @@ def run(
         ),
         "simulator_nice": simulator_nice,
         "sub_stream_gop_s": sub_gop_s or "as shot (2 s)",
+        "cameras_in_step": in_step,
         "read_pacing_frames": "default" if read_pacing_frames is None else read_pacing_frames,
         "cameras_pulled": "through the fault proxy" if via_proxy else "from the RTSP server",
         "cpu_budget_cores": stage["cpu_budget_cores"],
@@ -477,6 +484,11 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="ingest.read_pacing_frames (default: the gateway's, 2; 0 reads as bytes arrive)",
     )
+    parser.add_argument(
+        "--in-step",
+        action="store_true",
+        help="every simulated camera shows the same moment of the clip (bursts; the old set-up)",
+    )
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     args = parser.parse_args(argv)
     result = run(
@@ -491,6 +503,7 @@ def main(argv: list[str] | None = None) -> int:
         args.via_proxy,
         args.whole_frames,
         args.read_pacing_frames,
+        args.in_step,
     )
     for key, value in result.items():
         print(f"{key:<36} {value}")
