@@ -99,7 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     pool = DetectorPool(RulesFile(), REPO)
     pool.put("default", pool.get("default"))
     print(f"{len(frames)} s of camera time per camera, {args.cameras} cameras per share")
-    print(f"{'answered':>9}{'starts per camera (truth 3)':>36}{'early ends':>12}{'wall s':>8}")
+    starts = f"starts per camera (truth {TRUTH_PARKED})"
+    print(f"{'answered':>9}{starts:>36}{'early ends':>12}{'wall s':>8}")
     for share in shares:
         began = time.perf_counter()
         counts = [play(frames, rules, pool, share, seed) for seed in range(args.cameras)]
