@@ -5,7 +5,8 @@
      --sub-gop 1: cameras set to a 1 s I-frame interval; --via-proxy: through the fault proxy;
      --whole-frames: the detector always sees whole frames, not the region that moved;
      --read-pacing-frames N: ingest.read_pacing_frames, 0 reads as bytes arrive;
-     --in-step: every camera shows the same moment of the clip, as before 2026-11-27)
+     --in-step: every camera shows the same moment of the clip, as before 2026-11-27;
+     --detector-repeat N: each detector call run N times, as on a machine N times slower at it)
 
 The simulated cameras are out of step by default: each starts the clip at its own keyframe, as
 real cameras are not in step. In step, every camera's keyframes and the clip's passing cars
@@ -48,6 +49,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 from fastapi.testclient import TestClient
 
@@ -81,15 +83,18 @@ TARGETS = {"cpu_cores": 1.5, "motion_fps": 1.0, "detect_within_s": 1.0, "event_p
 
 
 class SeenArea:
-    """The detector, counting how much of the frames it was asked to look at."""
+    """The detector, counting how much of the frames it was asked to look at, and the time its
+    calls took under the load (whole frames and regions apart when a call holds only one kind)."""
 
-    def __init__(self, detector: Any) -> None:
+    def __init__(self, detector: Any, repeat: int = 1) -> None:
         self._detector = detector
+        self._repeat = repeat  # runs per call: a machine this many times slower at detection
         self.type, self.version = detector.type, detector.version
         self.reset()
 
     def reset(self) -> None:
         self.whole, self.regions, self.share = 0, 0, 0.0
+        self.call_s: dict[str, list[float]] = {"whole": [], "region": []}
 
     def detect(self, frame: Any) -> Any:
         return self.detect_regions([frame], [None])[0]
@@ -102,7 +107,51 @@ class SeenArea:
                 x1, y1, x2, y2 = region
                 self.regions += 1
                 self.share += (x2 - x1) * (y2 - y1) / (frame.shape[0] * frame.shape[1])
-        return self._detector.detect_regions(frames, regions)
+        began = time.perf_counter()
+        found = self._detector.detect_regions(frames, regions)
+        for _ in range(self._repeat - 1):
+            self._detector.detect_regions(frames, regions)
+        kinds = {"whole" if region is None else "region" for region in regions}
+        if len(kinds) == 1 and len(frames) == 1:
+            self.call_s[kinds.pop()].append(time.perf_counter() - began)
+        return found
+
+    def ms_median(self) -> dict[str, float | None]:
+        return {
+            k: None if not v else round(statistics.median(v) * 1000, 1)
+            for k, v in self.call_s.items()
+        }
+
+
+def machine_speed(model: Path) -> dict[str, Any]:
+    """This machine's CPU, and what one YOLOX run on a whole sub-stream frame costs it before
+    any load starts: the machines these benches run on differ by up to three times in this."""
+    from detectors.registry import default_registry
+
+    cpu = "unknown"
+    with contextlib.suppress(OSError):
+        info = Path("/proc/cpuinfo").read_text()
+        name = next(
+            (
+                ln.split(":", 1)[1].strip()
+                for ln in info.splitlines()
+                if ln.startswith("model name")
+            ),
+            "?",
+        )
+        flags = next((ln for ln in info.splitlines() if ln.startswith("flags")), "").split()
+        extras = [f for f in ("avx512f", "avx512_vnni", "avx_vnni") if f in flags]
+        cpu = f"{name} ({', '.join(extras) or 'no AVX-512/VNNI'})"
+    detector = default_registry().create("yolox", model=str(model))
+    frame = np.zeros((352, 640, 3), np.uint8)
+    for _ in range(3):
+        detector.detect(frame)
+    times = []
+    for _ in range(15):
+        began = time.perf_counter()
+        detector.detect(frame)
+        times.append(time.perf_counter() - began)
+    return {"cpu": cpu, "yolox_whole_frame_ms_idle": round(statistics.median(times) * 1000, 1)}
 
 
 def thread_times() -> dict[str, Counter[str]]:
@@ -307,7 +356,9 @@ def run(
     whole_frames: bool = False,
     read_pacing_frames: int | None = None,
     in_step: bool = False,
+    detector_repeat: int = 1,
 ) -> dict[str, Any]:
+    speed = machine_speed(shared / "models/yolox_nano.onnx")
     load_before, pressure_before = os.getloadavg(), cpu_pressure()
     simulator = SimulatorProcess(cameras=cameras, sub_gop_s=sub_gop_s, out_of_step=not in_step)
     with simulator as sim, tempfile.TemporaryDirectory() as tmp:
@@ -334,7 +385,7 @@ def run(
         app.state.auth_settings = AuthSettings(enabled=False)
         with TestClient(app):
             service: AnalyticsService = app.state.analytics
-            seen = SeenArea(service.detectors.get("default"))
+            seen = SeenArea(service.detectors.get("default"), detector_repeat)
             service.detectors.put("default", seen)
             if budget is not None:
                 service.inference.budget.cores = budget
@@ -377,6 +428,8 @@ def run(
     return {
         "cameras": cameras,
         "window_s": round(elapsed, 1),
+        "machine_cpu": speed["cpu"],
+        "yolox_whole_frame_ms_idle": speed["yolox_whole_frame_ms_idle"],
         "load_average_before_after": (
             tuple(round(x, 1) for x in load_before),
             tuple(round(x, 1) for x in os.getloadavg()),
@@ -392,6 +445,7 @@ def run(
         "simulator_nice": simulator_nice,
         "sub_stream_gop_s": sub_gop_s or "as shot (2 s)",
         "cameras_in_step": in_step,
+        "detector_repeat": detector_repeat,
         "read_pacing_frames": "default" if read_pacing_frames is None else read_pacing_frames,
         "cameras_pulled": "through the fault proxy" if via_proxy else "from the RTSP server",
         "cpu_budget_cores": stage["cpu_budget_cores"],
@@ -410,6 +464,7 @@ def run(
         "events_started_in_window_by_rule": dict(Counter(e.rule_id for e in started)),
         "detector_runs_whole_frame_region": (seen.whole, seen.regions),
         "detector_region_share_of_frame_mean": round(seen.share / max(1, seen.regions), 3),
+        "detector_call_ms_median_under_load": seen.ms_median(),
     }
 
 
@@ -489,8 +544,17 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="every simulated camera shows the same moment of the clip (bursts; the old set-up)",
     )
+    parser.add_argument(
+        "--detector-repeat",
+        type=int,
+        default=1,
+        help="run the detector N times per call: this machine with detection N times slower "
+        "(the bench machines differ by up to 3x in YOLOX alone; see yolox_whole_frame_ms_idle)",
+    )
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     args = parser.parse_args(argv)
+    if args.detector_repeat < 1:
+        parser.error(f"--detector-repeat must be at least 1, got {args.detector_repeat}")
     result = run(
         args.cameras,
         args.seconds,
@@ -504,6 +568,7 @@ def main(argv: list[str] | None = None) -> int:
         args.whole_frames,
         args.read_pacing_frames,
         args.in_step,
+        args.detector_repeat,
     )
     for key, value in result.items():
         print(f"{key:<36} {value}")
