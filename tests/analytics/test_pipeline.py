@@ -41,8 +41,9 @@ class ParkedCar:
         return [Detection("car", 2, 0.9, (300.0, 200.0, 380.0, 250.0))]
 
 
-def refreshed_seconds(stretch: float) -> list[int]:
-    """Seconds (of 30, one still frame each) whose frame went to the detector."""
+def refreshes(stretch: float) -> list[tuple[int, bool]]:
+    """(second, the whole frame) of each of 30 still frames, one a second, that went to the
+    detector."""
     pool = DetectorPool(RulesFile(), REPO)
     pool.put("default", ParkedCar())
     pipe = CameraPipeline("cam001", "chengguan", CameraRules.model_validate(SPEC), pool, TZ)
@@ -53,19 +54,24 @@ def refreshed_seconds(stretch: float) -> list[int]:
         seen = pipe.observe(frame, t0 + second, refresh_stretch=stretch)
         assert not seen.gated
         if seen.detectors:
-            due.append(second)
-            pipe.apply(frame, t0 + second, pipe.detect(frame, seen.detectors))
+            due.append((second, seen.region is None))
+            found = pipe.detect(frame, seen.detectors, seen.region)
+            pipe.apply(frame, t0 + second, found, seen.region)
     return due
 
 
-def test_still_tracks_are_refreshed_every_2_s() -> None:
-    due = refreshed_seconds(1.0)
-    assert len(due) == 15 and all(b - a == 2 for a, b in itertools.pairwise(due)), due
+def test_still_tracks_are_refreshed_every_2_s_and_the_whole_frame_seen_every_4_s() -> None:
+    due = refreshes(1.0)
+    seconds = [second for second, _ in due]
+    assert len(due) == 15 and all(b - a == 2 for a, b in itertools.pairwise(seconds)), due
+    assert [second for second, whole in due if whole] == list(range(0, 30, int(WHOLE_FRAME_S)))
 
 
-def test_a_short_machine_spaces_refreshes_out_but_at_most_twofold() -> None:
-    due = refreshed_seconds(10.0)  # asked for 10x: capped at 2x
-    assert len(due) == 8 and all(b - a == 4 for a, b in itertools.pairwise(due)), due
+def test_a_short_machine_spaces_refreshes_and_whole_frames_out_but_at_most_twofold() -> None:
+    due = refreshes(10.0)  # asked for 10x: capped at 2x
+    seconds = [second for second, _ in due]
+    assert len(due) == 8 and all(b - a == 4 for a, b in itertools.pairwise(seconds)), due
+    assert [second for second, whole in due if whole] == list(range(0, 30, 2 * int(WHOLE_FRAME_S)))
 
 
 class ColourBlobs:

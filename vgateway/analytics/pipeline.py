@@ -39,7 +39,10 @@ TAMPER_INTERVAL_S = 2.0
 MAX_REFRESH_STRETCH = 2.0
 # The detector sees only the region that moved (region.py), or on a track refresh the region
 # of the objects known, and the whole frame at least this often: still objects are checked
-# for real, not only carried, and what the motion check missed is found.
+# for real, not only carried, and what the motion check missed is found. A short machine
+# stretches this as it does refreshes (up to 8 s): whole frames cost the most per run (at 119
+# cameras on two cores, with YOLOX three times slower than on a fast core, half the
+# detector's time), and tracks are kept by the carried detections between them.
 WHOLE_FRAME_S = 4.0
 
 Detections = Mapping[str, Sequence[Detection]]
@@ -95,7 +98,8 @@ class CameraPipeline:
     # -- every frame ---------------------------------------------------------------------------
     def observe(self, frame: Frame, t: float, *, refresh_stretch: float = 1.0) -> Observation:
         """`refresh_stretch` (1 to MAX_REFRESH_STRETCH) lengthens the interval between track
-        refreshes while the machine is short; frames with motion in a zone are never delayed."""
+        refreshes, and between whole frames, while the machine is short; frames with motion in
+        a zone are never delayed."""
         if self._shape != frame.shape:
             self._parts = assemble(self.rules, frame.shape[1], frame.shape[0])
             self._last_found = {}
@@ -129,18 +133,23 @@ class CameraPipeline:
         if not self._detection_due(t, gated, self._refresh_s * stretch):
             return Observation(messages, bool(motion.boxes), gated, ())
         names = tuple(parts.books)
-        region = self._region(motion if gated else None, frame.shape, t, names)
+        region = self._region(motion if gated else None, frame.shape, t, names, stretch)
         if region is None:
             self._last_whole = t
         return Observation(messages, bool(motion.boxes), gated, names, region)
 
     def _region(
-        self, motion: MotionResult | None, shape: tuple[int, ...], t: float, names: Sequence[str]
+        self,
+        motion: MotionResult | None,
+        shape: tuple[int, ...],
+        t: float,
+        names: Sequence[str],
+        stretch: float,
     ) -> Region | None:
         """The region of a frame to detect on: around the `motion` in a zone, or (a refresh,
         no motion there) around the objects known; None for the whole frame (due every
-        WHOLE_FRAME_S, with nothing known, or regions switched off)."""
-        whole_due = t - self._last_whole >= WHOLE_FRAME_S - 0.5 / self.rules.fps
+        WHOLE_FRAME_S times `stretch`, with nothing known, or regions switched off)."""
+        whole_due = t - self._last_whole >= WHOLE_FRAME_S * stretch - 0.5 / self.rules.fps
         if not self.rules.motion_band or whole_due:
             return None
         known = [d.box for found in self._last_found.values() for d in found]

@@ -108,7 +108,8 @@ class CameraWorker:
         try:
             image = sampled.image()
             with self._lock:
-                # the governor's cut also spaces out track refreshes (up to 2x at half share)
+                # the governor's cut also spaces out track refreshes and whole frames (up to
+                # 2x at half share)
                 seen = self.pipeline.observe(image, t, refresh_stretch=1.0 / max(share, 0.01))
         except Exception as exc:
             self._failed(exc)
