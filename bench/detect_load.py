@@ -488,8 +488,11 @@ def verdict(result: dict[str, Any]) -> list[str]:
         f"detector: {runs}/s gated frames answered of {requests}/s, capture-to-detection p95 "
         f"{detect_p95} s (target every gated frame within 1 s): "
         f"{mark(detect_p95 is not None and detect_p95 <= 1.0 and runs >= 0.95 * requests)}",
-        f"event latency p95 {p95} s (target < 2 s): "
-        f"{mark(p95 is not None and p95 < TARGETS['event_p95_s'])}",
+        (
+            f"event latency p95 {p95} s (target < 2 s): {mark(p95 < TARGETS['event_p95_s'])}"
+            if p95 is not None
+            else "event latency: no event started in the window, not measured (run longer)"
+        ),
     ]
 
 
