@@ -10,10 +10,11 @@ from vgateway.analytics.tracking import TrackBook
 # sign post hides part of it, so the box is now the whole car, now the part right of the post.
 WHOLE: Box = (264.0, 94.0, 303.0, 131.0)
 RIGHT_PART: Box = (284.0, 107.0, 308.0, 131.0)
+LEFT_PART: Box = (267.0, 103.0, 293.0, 128.0)  # ...or the part left of it
 
 
-def car(box: Box) -> list[Detection]:
-    return [Detection("car", 2, 0.5, box)]
+def car(box: Box, score: float = 0.5) -> list[Detection]:
+    return [Detection("car", 2, score, box)]
 
 
 def test_a_still_car_seen_now_whole_now_in_part_stays_still() -> None:
@@ -35,3 +36,28 @@ def test_a_car_that_moves_on_is_no_longer_still() -> None:
             car((WHOLE[0] + shift, WHOLE[1], WHOLE[2] + shift, WHOLE[3])), float(second)
         )
     assert track.still_s < 4.0
+
+
+def test_a_still_car_seen_whole_once_stays_still_whichever_part_is_seen() -> None:
+    book = TrackBook(fps=1.0)
+    parts = [RIGHT_PART] * 6 + [WHOLE] + [LEFT_PART, LEFT_PART, RIGHT_PART] * 4
+    for second, box in enumerate(parts):
+        seen = book.update(car(box), float(second))
+    (track,) = seen
+    assert track.dwell_s >= len(parts) - 2  # (a track shows from its second sighting)
+    assert track.still_s == track.dwell_s
+
+
+def test_a_parked_car_found_again_with_a_low_score_keeps_its_track() -> None:
+    book = TrackBook(fps=1.0)
+    parts = [RIGHT_PART] * 6 + [WHOLE] + [LEFT_PART] * 2
+    for second, box in enumerate(parts):
+        seen = book.update(car(box, 0.8), float(second))
+    (first,) = seen
+    # its box jumped from one part to the other (ByteTrack takes that for speed); unseen a while
+    for second in range(9, 13):
+        book.update([], float(second))
+    for second in range(13, 21):  # back where it stood, below ByteTrack's score for new tracks
+        seen = book.update(car(RIGHT_PART, 0.4), float(second))
+        assert [track.id for track in seen] == [first.id], second
+    assert [track.id for track in book.tracks()] == [first.id]
