@@ -59,15 +59,20 @@ class CameraCount:
 
 
 def play(
-    frames: Sequence[Frame], rules: CameraRules, pool: DetectorPool, answered: float, seed: int
+    frames: Sequence[tuple[float, Frame]],
+    rules: CameraRules,
+    pool: DetectorPool,
+    answered: float,
+    seed: int,
 ) -> CameraCount:
-    """One camera: a frame a second, the waiting request answered with chance `answered`."""
+    """One camera: (seconds, frame) about one a second, the waiting request answered with
+    chance `answered`."""
     rng = random.Random(seed)
     pipeline = CameraPipeline(f"cam{seed}", "test", rules, pool, ZoneInfo("Asia/Shanghai"))
     count = CameraCount()
     waiting: tuple[Frame, float, tuple[str, ...], Region | None] | None = None
-    for second, frame in enumerate(frames):
-        t = T0 + second
+    for at_s, frame in frames:
+        t = T0 + at_s
         seen = pipeline.observe(frame, t)
         messages = list(seen.messages)
         if seen.detectors:
@@ -85,24 +90,45 @@ def play(
     return count
 
 
-def simulator_loop(limit: int = 60) -> list[Frame]:
-    """One loop of the keyframes a simulated camera's sub stream sends (one a second): the
-    pictures the gateway's analytics decode at one check a second."""
+def simulator_loop(limit: int = 60) -> tuple[list[tuple[float, Frame]], float]:
+    """One loop of the keyframes a simulated camera's sub stream sends (about one a second),
+    with their times from the loop's start, and the loop's length in seconds."""
     with (
         SimulatorProcess(cameras=1, sub_gop_s=1.0) as sim,
         av.open(sim.direct_url(sim.camera_ids[0], "sub"), options={"rtsp_transport": "tcp"}) as src,
     ):
         stream = src.streams.video[0]
         stream.codec_context.skip_frame = "NONKEY"
-        frames: list[Frame] = []
+        frames: list[tuple[float, Frame]] = []
         for picture in src.decode(stream):
             frame = np.ascontiguousarray(picture.to_ndarray(format="bgr24"), dtype=np.uint8)
-            if frames and np.array_equal(frame, frames[0]):
-                return frames  # the clip came round again
-            frames.append(frame)
+            at = float(picture.time or 0.0)
+            if frames and np.array_equal(frame, frames[0][1]):  # the clip came round again
+                start = frames[0][0]
+                return [(t - start, f) for t, f in frames], at - start
+            frames.append((at, frame))
             if len(frames) > limit:
                 break
     raise RuntimeError(f"the simulated sub stream did not repeat within {limit} keyframes")
+
+
+def sampled(
+    loop: Sequence[tuple[float, Frame]], length_s: float, first: int, seconds: float
+) -> list[tuple[float, Frame]]:
+    """A camera playing `loop` from its keyframe `first` for `seconds`, checked as the gateway
+    checks at one frame a second: each keyframe that reaches the next whole second (the
+    keyframes come a little faster than one a second, so now and then one is passed over)."""
+    out: list[tuple[float, Frame]] = []
+    due, index = 0.0, first
+    while True:
+        turn, position = divmod(index, len(loop))
+        at = turn * length_s + loop[position][0] - loop[first][0]
+        if at >= seconds:
+            return out
+        if at >= due - 0.02:
+            out.append((at, loop[position][1]))
+            due += 1.0
+        index += 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -132,20 +158,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not clip.is_file():
         parser.error(f"clip not found: {clip} (see --shared)")
     if args.source == "clip":
-        frames = [frame for _, frame in clip_frames(clip, 1.0, loops=args.loops)]
-        phases = [frames] * args.cameras
+        frames = list(enumerate(f for _, f in clip_frames(clip, 1.0, loops=args.loops)))
+        phases = [[(float(at), f) for at, f in frames]] * args.cameras
     else:
-        loop = simulator_loop()
-        length = len(loop) * args.loops
+        loop, length_s = simulator_loop()
         phases = [
-            [loop[(seed + i) % len(loop)] for i in range(length)] for seed in range(args.cameras)
+            sampled(loop, length_s, seed % len(loop), length_s * args.loops)
+            for seed in range(args.cameras)
         ]
-        frames = phases[0]
+    seconds = phases[0][-1][0] + 1
     rules = CameraRules.model_validate({**CAMERA_RULES, "motion_band": True})
     pool = DetectorPool(RulesFile(), REPO)
     pool.put("default", pool.get("default"))
     print(
-        f"{len(frames)} s of camera time per camera, {args.cameras} cameras per share, "
+        f"{seconds:.0f} s of camera time per camera, {args.cameras} cameras per share, "
         f"frames from the {args.source}"
     )
     starts = f"starts per camera (truth {TRUTH_PARKED})"
