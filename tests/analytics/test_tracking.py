@@ -61,3 +61,26 @@ def test_a_parked_car_found_again_with_a_low_score_keeps_its_track() -> None:
         seen = book.update(car(RIGHT_PART, 0.4), float(second))
         assert [track.id for track in seen] == [first.id], second
     assert [track.id for track in book.tracks()] == [first.id]
+
+
+def test_both_parts_of_a_parked_car_in_one_frame_are_one_car() -> None:
+    book = TrackBook(fps=1.0)
+    for second in range(6):
+        book.update(car(WHOLE, 0.8), float(second))
+    for second in range(6, 20):  # from now on YOLOX finds its two parts as two cars
+        seen = book.update(car(LEFT_PART, 0.6) + car(RIGHT_PART, 0.6), float(second))
+    assert len(seen) == 1 and len(book.tracks()) == 1
+    assert seen[0].still_s == seen[0].dwell_s
+
+
+def test_a_carried_box_is_not_a_second_stray() -> None:
+    """The pipeline feeds a still object's last box again while the detector looks elsewhere:
+    one jump, carried for two frames, is still one stray observation."""
+    book = TrackBook(fps=1.0)
+    for second in range(8):
+        book.update(car(RIGHT_PART, 0.8), float(second))
+    for second in (8, 9, 10):
+        (track,) = book.update(car(LEFT_PART, 0.8), float(second))
+    assert track.still_s == track.dwell_s
+    (track,) = book.update(car(RIGHT_PART, 0.8), 11.0)
+    assert track.strays == 0 and track.still_s == track.dwell_s

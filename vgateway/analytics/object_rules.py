@@ -86,7 +86,7 @@ class StoppedVehicle:
             for track in scene.recent_tracks()
             if track.label in rule.classes
             and track.still_s >= rule.duration_s
-            and self._zone.contains(track.anchor)
+            and self._zone.contains(track.still_anchor)  # where it stood, not a stray box
         ]
 
 

@@ -103,10 +103,11 @@ class PlateWatchRule(RuleBase):
 
 
 class StoppedVehicleRule(RuleBase):
-    """A vehicle stays still in `zone` for `duration_s`. Still: the bottom centre of its box
-    stays within 15 % of the box's diagonal of where it stopped, or one box lies within the
-    other (a parked car partly hidden, found now whole, now in part). One stray observation is
-    forgiven; two in a row start the count again."""
+    """A vehicle stays still in `zone` (where it stopped lies in the zone) for `duration_s`.
+    Still: the bottom centre of its box stays within 15 % of the box's diagonal of where it
+    stopped, or one box lies within the other (a parked car partly hidden, found now whole, now
+    in part; once seen whole, either part of it). One stray observation is forgiven; two in a
+    row start the count again."""
 
     type: Literal["stopped_vehicle"]
     zone: str

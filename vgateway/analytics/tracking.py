@@ -1,23 +1,28 @@
 """Object tracks across analysed frames: ids from ByteTrack (Roboflow `trackers`), plus what the
 rules need that a tracker does not keep: dwell time, stillness, direction and label votes.
 
-ByteTrack follows moving objects; a parked car it can lose. YOLOX-Nano finds some parked cars
-with low scores, or in two halves, so the car's box jumps now and then; ByteTrack's motion
-model takes the jump for speed and predicts the car away from where it stands, and a car found
-again below ByteTrack's threshold for new tracks gets no track at all. So a detection that
-ByteTrack leaves without a track, or gives a new one, is first offered to the tracks of this
-book that were in the same place: one lying mostly within the other (`_NESTED`), with a label
-the track has had, among the tracks not seen in this frame that have been seen for a while.
+ByteTrack follows moving objects well and parked ones badly. YOLOX-Nano finds some parked cars
+with low scores, or in two halves (a sign post splits one), so a parked car's box jumps now and
+then. ByteTrack's motion model takes a jump for speed and predicts the car away from where it
+stands; a car found again below ByteTrack's score for new tracks gets no track at all; and when
+both halves are found in one frame, one of them starts a second track. So a detection that
+ByteTrack leaves without a track, gives a new one, gives a track not yet still for `_SETTLED_S`,
+or gives a still track it lies away from, is first offered to the tracks that stood in the same
+place (one box lying mostly within the other, `_NESTED`) with a label they have had:
+- a part of a track seen in this frame and still for a while is that track's, not news;
+- a track not seen in this frame and seen for a while is found again there (a still track's
+  box that jumped away goes to the track that stands where it landed).
 A still object's place is the box where it was first seen still, or the larger box holding it
 once the object is seen whole: either part of a car split by a sign post lies within the car.
+The same box again is the pipeline carrying the last detection (region.py), not a new sighting.
 """
 
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import supervision as sv
@@ -28,7 +33,7 @@ from vgateway.analytics.geometry import Box, Point, anchor, box_overlap, diagona
 
 _HISTORY = 12
 _NESTED = 0.7  # share of one box inside the other: the same still object, seen in part
-_REFIND_AFTER_S = 3.0  # a track seen this long is found again where it stood
+_SETTLED_S = 3.0  # seen this long (lost: found again) or still this long (seen: its parts)
 _WHOLE = 1.5  # a box this much larger than the still box, holding it: the object seen whole
 
 
@@ -76,12 +81,39 @@ class Track:
         return (b[0] - a[0], b[1] - a[1])
 
 
+class _Row(NamedTuple):
+    track_id: int  # ByteTrack's (-1: none)
+    box: Box
+    score: float
+    label: str
+
+
 def _box(xyxy: Any) -> Box:
     return (float(xyxy[0]), float(xyxy[1]), float(xyxy[2]), float(xyxy[3]))
 
 
 def _area(box: Box) -> float:
     return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
+
+
+def _nested(a: Box, b: Box) -> float:
+    """How much of the smaller box lies within the other."""
+    return max(box_overlap(a, b), box_overlap(b, a))
+
+
+def _same_place(row: _Row, tracks: Iterable[Track], *, inside: bool = False) -> Track | None:
+    """The track among `tracks` whose place holds the detection `row` (`inside`: holds it, not
+    the other way round), with a label it has had; the one that holds most of it."""
+    best, best_nested = None, _NESTED
+    for track in tracks:
+        if row.label not in track.labels:
+            continue
+        nested = (
+            box_overlap(row.box, track.still_box) if inside else _nested(row.box, track.still_box)
+        )
+        if nested >= best_nested:
+            best, best_nested = track, nested
+    return best
 
 
 class TrackBook:
@@ -127,71 +159,69 @@ class TrackBook:
             found = sv.Detections.empty()
         result: Any = self._tracker.update(found, timestamp=t)
         seen: dict[int, Track] = {}
-        unknown: list[tuple[int, Box, float, str]] = []
+        doubtful: list[_Row] = []
         for xyxy, score, class_id, track_id in zip(
             result.xyxy, result.confidence, result.class_id, result.tracker_id, strict=True
         ):
-            row = (int(track_id), _box(xyxy), float(score), self._labels[int(class_id)])
-            known = self._aliases.get(row[0], row[0])
-            if known not in self._tracks:  # no track (-1), or a new one
-                unknown.append(row)
-            elif known not in seen:  # (a second part of a car found again: the first counts)
-                seen[known] = self._touch(known, *row[1:], t)
-        for track_id, box, score, label in unknown:
-            same = self._same_place(box, label, seen)
-            if same is not None:
-                if track_id >= 0:
-                    self._aliases[track_id] = same.id
-                seen[same.id] = self._touch(same.id, box, score, label, t)
-            elif track_id >= 0:
-                seen[track_id] = self._touch(track_id, box, score, label, t)
+            row = _Row(int(track_id), _box(xyxy), float(score), self._labels[int(class_id)])
+            track = self._tracks.get(self._aliases.get(row.track_id, row.track_id))
+            if track is None or track.still_s < _SETTLED_S or self._stray(track, row.box):
+                doubtful.append(row)  # no track (-1), a new one, not settled, or away
+            elif track.id not in seen:  # (a second part of a car found again: the first counts)
+                seen[track.id] = self._touch(track, row, t)
+        for row in doubtful:
+            self._settle(row, seen, t)
         for track_id, track in list(self._tracks.items()):
             if t - track.last_seen > self._lost_after_s:
                 del self._tracks[track_id]
         self._aliases = {k: v for k, v in self._aliases.items() if v in self._tracks}
         return list(seen.values())
 
-    def _same_place(self, box: Box, label: str, seen: dict[int, Track]) -> Track | None:
-        """The track, not seen in this frame, that stood where `box` is (see the module's
-        docstring); the one whose place holds most of it."""
-        best, best_nested = None, _NESTED
-        for track in self._tracks.values():
-            if track.id in seen or label not in track.labels:
-                continue
-            if track.dwell_s < _REFIND_AFTER_S:
-                continue
-            nested = max(box_overlap(box, track.still_box), box_overlap(track.still_box, box))
-            if nested >= best_nested:
-                best, best_nested = track, nested
-        return best
+    def _settle(self, row: _Row, seen: dict[int, Track], t: float) -> None:
+        """Whose detection `row` is, when ByteTrack gave it no track, a new one, one not still
+        for a while, or one it lies away from (see the module's docstring)."""
+        own = self._tracks.get(self._aliases.get(row.track_id, row.track_id))
+        still = [k for k in seen.values() if k is not own and k.still_s >= _SETTLED_S]
+        part_of = _same_place(row, still, inside=True)
+        if part_of is not None:  # a part of a still object seen in this frame: not news
+            if own is None and row.track_id >= 0:
+                self._aliases[row.track_id] = part_of.id
+            return
+        if own is None or own.still_s >= _SETTLED_S:  # (a still track's box jumped away)
+            unseen = [k for k in self._tracks.values() if k.id not in seen and k is not own]
+            lost = _same_place(row, [k for k in unseen if k.dwell_s >= _SETTLED_S])
+            if lost is not None and own is None and row.track_id >= 0:
+                self._aliases[row.track_id] = lost.id  # found again
+            own = lost or own
+        if own is None and row.track_id >= 0:
+            own = self._tracks[row.track_id] = Track(row.track_id, row.box, 0.0, t, t, t, row.box)
+        if own is not None and own.id not in seen:
+            seen[own.id] = self._touch(own, row, t)
 
-    def _touch(self, track_id: int, box4: Box, score: float, label: str, t: float) -> Track:
-        point = anchor(box4)
-        track = self._tracks.get(track_id)
-        if track is None:
-            track = Track(track_id, box4, score, t, t, t, box4)
-            self._tracks[track_id] = track
-        else:
-            radius = self._still_radius * max(diagonal(box4), 1.0)
-            moved = float(
-                np.hypot(point[0] - track.still_anchor[0], point[1] - track.still_anchor[1])
-            )
-            # A partly hidden still object comes back whole one time and in part the next (a
-            # sign post splits a parked car): one box lying within the other is the same place.
-            nested = max(box_overlap(box4, track.still_box), box_overlap(track.still_box, box4))
-            stray = moved > radius and nested < _NESTED
+    def _stray(self, track: Track, box: Box) -> bool:
+        """`box` lies away from where `track` stands still (for one observation)."""
+        point, place = anchor(box), track.still_anchor
+        radius = self._still_radius * max(diagonal(box), 1.0)
+        moved = float(np.hypot(point[0] - place[0], point[1] - place[1]))
+        # A partly hidden still object comes back whole one time and in part the next (a sign
+        # post splits a parked car): one box lying within the other is the same place.
+        return moved > radius and _nested(box, track.still_box) < _NESTED
+
+    def _touch(self, track: Track, row: _Row, t: float) -> Track:
+        if t > track.first_seen and row.box != track.box:  # (the same box: carried, not new)
+            stray = self._stray(track, row.box)
             # One stray observation (a passing car's box taken for this one) does not end a
             # stop; two in a row do.
             track.strays = track.strays + 1 if stray else 0
             if track.strays >= 2:
-                track.still_since, track.still_box, track.strays = t, box4, 0
-            elif not stray and _area(box4) >= _WHOLE * _area(track.still_box):
+                track.still_since, track.still_box, track.strays = t, row.box, 0
+            elif not stray and _area(row.box) >= _WHOLE * _area(track.still_box):
                 # seen whole after being seen in part: its place is the whole box, so either
                 # part is the same place (a part is not nested in the other part)
-                track.still_box = box4
-            track.box, track.score, track.last_seen = box4, score, t
-        track.labels[label] += 1
-        track.history.append((t, point))
+                track.still_box = row.box
+        track.box, track.score, track.last_seen = row.box, row.score, t
+        track.labels[row.label] += 1
+        track.history.append((t, anchor(row.box)))
         return track
 
     def tracks(self) -> list[Track]:
