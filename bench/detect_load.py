@@ -57,6 +57,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench._proc import TICKS, children, cpu_seconds  # noqa: E402
+from detectors.registry import default_registry  # noqa: E402
 from tests.fixtures.network import network_for  # noqa: E402
 from vgateway.analytics.service import AnalyticsService  # noqa: E402
 from vgateway.analytics.worker import CameraWorker  # noqa: E402
@@ -126,20 +127,13 @@ class SeenArea:
 def machine_speed(model: Path) -> dict[str, Any]:
     """This machine's CPU, and what one YOLOX run on a whole sub-stream frame costs it before
     any load starts: the machines these benches run on differ by up to three times in this."""
-    from detectors.registry import default_registry
-
     cpu = "unknown"
     with contextlib.suppress(OSError):
-        info = Path("/proc/cpuinfo").read_text()
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
         name = next(
-            (
-                ln.split(":", 1)[1].strip()
-                for ln in info.splitlines()
-                if ln.startswith("model name")
-            ),
-            "?",
+            (ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("model name")), "?"
         )
-        flags = next((ln for ln in info.splitlines() if ln.startswith("flags")), "").split()
+        flags = next((ln.split(":", 1)[1].split() for ln in lines if ln.startswith("flags")), [])
         extras = [f for f in ("avx512f", "avx512_vnni", "avx_vnni") if f in flags]
         cpu = f"{name} ({', '.join(extras) or 'no AVX-512/VNNI'})"
     detector = default_registry().create("yolox", model=str(model))

@@ -13,10 +13,11 @@ camera (truth: 3) and events that ended while their car was still there (truth: 
 
 The frames are those the gateway analyses in the load bench (`--source simulator`, the
 default): one loop of the keyframes of a simulated camera's sub stream, which the simulator
-re-encodes with a keyframe a second, and each camera starts at its own point of the loop, as
-out-of-step cameras do. `--source clip` plays the shared file itself, a frame a second, every
-camera from its start (this bench's frames before 2026-11-28): the re-encoded frames are
-softer, and YOLOX finds some parked cars there with lower scores.
+re-encodes with a keyframe a second, checked as the gateway checks them (the keyframes come a
+little faster than one a second, so one a loop is passed over), and each camera starts at its
+own point of the loop, as out-of-step cameras do. `--source clip` plays the shared file itself,
+a frame a second, every camera from its start (this bench's frames before 2026-11-28): the
+re-encoded frames are softer, and YOLOX finds some parked cars there with lower scores.
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ def sampled(
         at = turn * length_s + loop[position][0] - loop[first][0]
         if at >= seconds:
             return out
-        if at >= due - 0.02:
+        if at >= due - 0.02:  # (the sampler's slack: frames sit on a grid)
             out.append((at, loop[position][1]))
             due += 1.0
         index += 1
@@ -158,8 +159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not clip.is_file():
         parser.error(f"clip not found: {clip} (see --shared)")
     if args.source == "clip":
-        frames = list(enumerate(f for _, f in clip_frames(clip, 1.0, loops=args.loops)))
-        phases = [[(float(at), f) for at, f in frames]] * args.cameras
+        frames = clip_frames(clip, 1.0, loops=args.loops)
+        phases = [[(float(second), f) for second, (_, f) in enumerate(frames)]] * args.cameras
     else:
         loop, length_s = simulator_loop()
         phases = [
