@@ -10,11 +10,14 @@ ByteTrack leaves without a track, gives a new one, gives a track not yet still f
 or gives a still track it lies away from, is first offered to the tracks that stood in the same
 place (one box lying mostly within the other, `_NESTED`) with a label they have had:
 - a part of a track seen in this frame and still for a while is that track's, not news;
-- a track not seen in this frame and seen for a while is found again there (a still track's
-  box that jumped away goes to the track that stands where it landed).
-A still object's place is the box where it was first seen still, or the larger box holding it
-once the object is seen whole: either part of a car split by a sign post lies within the car.
-The same box again is the pipeline carrying the last detection (region.py), not a new sighting.
+- a parked track (still for `_PARKED_S`) not seen in this frame is found again there (a still
+  track's box that jumped away goes to the parked track that stands where it landed). Only
+  parked ones: a car that waited a moment would lend its time to the next car passing there.
+A still object's place is the box where it was first seen still, or, once it has been still for
+a while, the larger box holding it (the object seen whole): either part of a car split by a sign
+post lies within the car. A car driving towards the camera grows too, hence the wait. Boxes of
+very different sizes (`_PART`) are never the same place: a car near the camera passing over a
+far car's place is not that car.
 """
 
 from __future__ import annotations
@@ -33,8 +36,10 @@ from vgateway.analytics.geometry import Box, Point, anchor, box_overlap, diagona
 
 _HISTORY = 12
 _NESTED = 0.7  # share of one box inside the other: the same still object, seen in part
-_SETTLED_S = 3.0  # seen this long (lost: found again) or still this long (seen: its parts)
+_SETTLED_S = 3.0  # still this long: its parts are its own, and its place may grow
+_PARKED_S = 10.0  # still this long: found again where it stood once lost
 _WHOLE = 1.5  # a box this much larger than the still box, holding it: the object seen whole
+_PART = 3.0  # a part of an object is at least a third of it
 
 
 @dataclass
@@ -96,9 +101,16 @@ def _area(box: Box) -> float:
     return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
 
 
+def _comparable(a: Box, b: Box) -> bool:
+    """Neither box is far larger than the other (a car near the camera passing over a far
+    one's place is not that car, nor a part of it)."""
+    small, large = sorted((_area(a), _area(b)))
+    return large <= _PART * small
+
+
 def _nested(a: Box, b: Box) -> float:
-    """How much of the smaller box lies within the other."""
-    return max(box_overlap(a, b), box_overlap(b, a))
+    """How much of the smaller box lies within the other (0: not comparable)."""
+    return max(box_overlap(a, b), box_overlap(b, a)) if _comparable(a, b) else 0.0
 
 
 def _same_place(row: _Row, tracks: Iterable[Track], *, inside: bool = False) -> Track | None:
@@ -106,11 +118,10 @@ def _same_place(row: _Row, tracks: Iterable[Track], *, inside: bool = False) -> 
     the other way round), with a label it has had; the one that holds most of it."""
     best, best_nested = None, _NESTED
     for track in tracks:
-        if row.label not in track.labels:
+        if row.label not in track.labels or not _comparable(row.box, track.still_box):
             continue
-        nested = (
-            box_overlap(row.box, track.still_box) if inside else _nested(row.box, track.still_box)
-        )
+        place = track.still_box
+        nested = box_overlap(row.box, place) if inside else _nested(row.box, place)
         if nested >= best_nested:
             best, best_nested = track, nested
     return best
@@ -189,7 +200,7 @@ class TrackBook:
             return
         if own is None or own.still_s >= _SETTLED_S:  # (a still track's box jumped away)
             unseen = [k for k in self._tracks.values() if k.id not in seen and k is not own]
-            lost = _same_place(row, [k for k in unseen if k.dwell_s >= _SETTLED_S])
+            lost = _same_place(row, [k for k in unseen if k.still_s >= _PARKED_S])
             if lost is not None and own is None and row.track_id >= 0:
                 self._aliases[row.track_id] = lost.id  # found again
             own = lost or own
@@ -208,16 +219,21 @@ class TrackBook:
         return moved > radius and _nested(box, track.still_box) < _NESTED
 
     def _touch(self, track: Track, row: _Row, t: float) -> Track:
-        if t > track.first_seen and row.box != track.box:  # (the same box: carried, not new)
+        if t > track.first_seen:
             stray = self._stray(track, row.box)
             # One stray observation (a passing car's box taken for this one) does not end a
             # stop; two in a row do.
             track.strays = track.strays + 1 if stray else 0
             if track.strays >= 2:
                 track.still_since, track.still_box, track.strays = t, row.box, 0
-            elif not stray and _area(row.box) >= _WHOLE * _area(track.still_box):
+            elif (
+                not stray
+                and track.still_s >= _SETTLED_S
+                and _area(row.box) >= _WHOLE * _area(track.still_box)
+            ):
                 # seen whole after being seen in part: its place is the whole box, so either
-                # part is the same place (a part is not nested in the other part)
+                # part is the same place (a part is not nested in the other part). Only once
+                # settled: a car driving towards the camera grows too.
                 track.still_box = row.box
         track.box, track.score, track.last_seen = row.box, row.score, t
         track.labels[row.label] += 1
