@@ -108,9 +108,12 @@ def _comparable(a: Box, b: Box) -> bool:
     return large <= _PART * small
 
 
-def _nested(a: Box, b: Box) -> float:
-    """How much of the smaller box lies within the other (0: not comparable)."""
-    return max(box_overlap(a, b), box_overlap(b, a)) if _comparable(a, b) else 0.0
+def _nested(a: Box, b: Box, *, inside: bool = False) -> float:
+    """How much of the smaller box lies within the other (`inside`: of `a` within `b`); 0 when
+    they are not comparable."""
+    if not _comparable(a, b):
+        return 0.0
+    return box_overlap(a, b) if inside else max(box_overlap(a, b), box_overlap(b, a))
 
 
 def _same_place(row: _Row, tracks: Iterable[Track], *, inside: bool = False) -> Track | None:
@@ -118,10 +121,9 @@ def _same_place(row: _Row, tracks: Iterable[Track], *, inside: bool = False) -> 
     the other way round), with a label it has had; the one that holds most of it."""
     best, best_nested = None, _NESTED
     for track in tracks:
-        if row.label not in track.labels or not _comparable(row.box, track.still_box):
+        if row.label not in track.labels:
             continue
-        place = track.still_box
-        nested = box_overlap(row.box, place) if inside else _nested(row.box, place)
+        nested = _nested(row.box, track.still_box, inside=inside)
         if nested >= best_nested:
             best, best_nested = track, nested
     return best
@@ -170,28 +172,27 @@ class TrackBook:
             found = sv.Detections.empty()
         result: Any = self._tracker.update(found, timestamp=t)
         seen: dict[int, Track] = {}
-        doubtful: list[_Row] = []
+        doubtful: list[tuple[_Row, Track | None]] = []
         for xyxy, score, class_id, track_id in zip(
             result.xyxy, result.confidence, result.class_id, result.tracker_id, strict=True
         ):
             row = _Row(int(track_id), _box(xyxy), float(score), self._labels[int(class_id)])
             track = self._tracks.get(self._aliases.get(row.track_id, row.track_id))
             if track is None or track.still_s < _SETTLED_S or self._stray(track, row.box):
-                doubtful.append(row)  # no track (-1), a new one, not settled, or away
+                doubtful.append((row, track))  # no track (-1), a new one, not settled, or away
             elif track.id not in seen:  # (a second part of a car found again: the first counts)
                 seen[track.id] = self._touch(track, row, t)
-        for row in doubtful:
-            self._settle(row, seen, t)
+        for row, own in doubtful:
+            self._settle(row, own, seen, t)
         for track_id, track in list(self._tracks.items()):
             if t - track.last_seen > self._lost_after_s:
                 del self._tracks[track_id]
         self._aliases = {k: v for k, v in self._aliases.items() if v in self._tracks}
         return list(seen.values())
 
-    def _settle(self, row: _Row, seen: dict[int, Track], t: float) -> None:
-        """Whose detection `row` is, when ByteTrack gave it no track, a new one, one not still
-        for a while, or one it lies away from (see the module's docstring)."""
-        own = self._tracks.get(self._aliases.get(row.track_id, row.track_id))
+    def _settle(self, row: _Row, own: Track | None, seen: dict[int, Track], t: float) -> None:
+        """Whose detection `row` is, when ByteTrack gave it no track, a new one, or a track
+        (`own`) not still for a while or that it lies away from (see the module's docstring)."""
         still = [k for k in seen.values() if k is not own and k.still_s >= _SETTLED_S]
         part_of = _same_place(row, still, inside=True)
         if part_of is not None:  # a part of a still object seen in this frame: not news
